@@ -1,0 +1,53 @@
+/**
+ * Lesson 6: "Twisted Conch in 60 Seconds: Detecting EOF on input" (2011-06-13)
+ * https://as.ynchrono.us/twisted-conch-in-60-seconds-detecting-eof-on-input.html
+ *
+ * New here: the two ways a session ends. When the client has no more input it sends EOF
+ * (the article's `eofReceived`): the server answers "eof received". When the channel is
+ * closed, whether by the server, by the client, or because the connection dropped (the
+ * article's `closed`), the server prints "Channel closed" on its own stdout.
+ *
+ * The original only wrote "eof received" and left the channel open, so `ssh ... < file`
+ * hung until you killed it. This one ends the session after the reply, with exit-status 0
+ * (as in lesson 3), so `ssh` exits 0 by itself. Everything else is lesson 5.
+ *
+ * Try it:
+ *   npx tsx tutorial.ts --lesson eof
+ *   printf 'line one\nline two\n' | ssh -T -p 2022 alice@localhost
+ * You see "echo: 'line one\nline two\n'" (or a few chunks), then "eof received", and
+ * `echo $?` prints 0; the server prints "Channel closed". Interactively, with a pty, Ctrl-D
+ * is still just a byte: leave with Enter ~. and the server prints "Channel closed" too.
+ *
+ * Exercise: count the bytes the client sent and say how many in the goodbye line.
+ */
+import { password } from "./02-password.ts";
+import { endSession } from "./03-channel.ts";
+import { acceptShells } from "./04-pty.ts";
+import { echoInput } from "./05-input.ts";
+import type { Lesson } from "./shared/lesson.ts";
+
+export const eof: Lesson = {
+  number: 6,
+  slug: "eof",
+  title: "Twisted Conch in 60 Seconds: Detecting EOF on input",
+  date: "2011-06-13",
+  url: "https://as.ynchrono.us/twisted-conch-in-60-seconds-detecting-eof-on-input.html",
+  login: "password",
+  tryThis: "pipe a file in (printf 'hi\\n' | ssh -T ...): the echo, then \"eof received\", and ssh exits 0",
+
+  serve(client, context) {
+    password.serve(client, context); // log in as in lesson 2
+    acceptShells(client, (channel, _terminal, session) => {
+      echoInput(channel); // as in lesson 5
+
+      // EOF: the client will send nothing more, but it can still read our reply.
+      session.on("eof", () => {
+        channel.write("eof received\r\n");
+        endSession(channel);
+      });
+
+      // However the channel ends, this runs once.
+      channel.on("close", () => console.log("Channel closed"));
+    });
+  },
+};

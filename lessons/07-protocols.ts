@@ -1,0 +1,157 @@
+/**
+ * Lesson 7: "Twisted Conch in 60 Seconds: Protocols" (2011-08-01)
+ * https://as.ynchrono.us/twisted-conch-in-60-seconds-protocols.html
+ *
+ * New here: the last five lessons were four events (a connection is made, data arrives, the
+ * input ends, the connection is gone), and those are what a Twisted `Protocol` handles. So
+ * this lesson writes the echo server as a `Protocol` that knows nothing about SSH, and adds
+ * an adapter, `connectProtocol`, that plugs any Protocol into a session channel: the
+ * counterpart of Twisted's `SSHSessionProcessProtocol` and `wrapProtocol`. Logging in, the
+ * pty and the shell are as in lessons 2 and 4.
+ *
+ * Fixed from the original: `connectionLost` runs exactly once per session, however it ends
+ * (Twisted's wiring called it two or three times); client EOF ends the session; and the
+ * session ends with exit-status 0 (lesson 3), so `ssh < file` exits 0 instead of 255.
+ *
+ * Try it:
+ *   npx tsx tutorial.ts --lesson protocols
+ *   ssh -p 2022 alice@localhost        (password: goodpassword)
+ * "Echo protocol connected", then each key comes back as in lesson 5. Leave with Enter ~.
+ * and the server prints "Connection lost ConnectionDone: Connection was closed cleanly."
+ * Or: printf 'hello\n' | ssh -T -p 2022 alice@localhost
+ *
+ * Exercise: write a Protocol that echoes in upper case, and serve it instead of EchoProtocol.
+ */
+import type { Buffer } from "node:buffer";
+import type { Connection, ServerChannel, Session } from "ssh2";
+import { password } from "./02-password.ts";
+import { endSession } from "./03-channel.ts";
+import { acceptShells } from "./04-pty.ts";
+import type { Address, Lesson } from "./shared/lesson.ts";
+import { repr } from "./shared/repr.ts";
+
+/** What a Protocol talks to: Twisted's `ITransport`, cut down to what the article uses. */
+export interface Transport {
+  write(data: string | Uint8Array): void;
+  /** Ends the connection once what was written has been sent. */
+  loseConnection(): void;
+  getPeer(): Address;
+  getHost(): Address;
+}
+
+/** Why a connection ended, named as Twisted names it: the clean case. */
+export class ConnectionDone extends Error {
+  override name = "ConnectionDone";
+  constructor(message = "Connection was closed cleanly.") {
+    super(message);
+  }
+}
+
+/** Why a connection ended: it failed (Twisted adds "in a non-clean fashion"). */
+export class ConnectionLost extends Error {
+  override name = "ConnectionLost";
+  constructor(message = "Connection to the other side was lost in a non-clean fashion.") {
+    super(message);
+  }
+}
+
+/**
+ * Twisted's `Protocol`: override the three events. `transport` is set before
+ * `connectionMade` runs.
+ *
+ * @example
+ * ```ts
+ * class Hello extends Protocol {
+ *   override connectionMade() {
+ *     this.transport.write("hello\r\n");
+ *     this.transport.loseConnection();
+ *   }
+ * }
+ * ```
+ */
+export class Protocol {
+  transport!: Transport;
+
+  makeConnection(transport: Transport): void {
+    this.transport = transport;
+    this.connectionMade();
+  }
+
+  connectionMade(): void {}
+
+  dataReceived(_data: Buffer): void {}
+
+  connectionLost(_reason: Error): void {}
+}
+
+/** The article's protocol: a banner, then each chunk of input echoed as its Python repr. */
+export class EchoProtocol extends Protocol {
+  override connectionMade(): void {
+    this.transport.write("Echo protocol connected\r\n");
+  }
+
+  override dataReceived(bytes: Buffer): void {
+    this.transport.write(`echo: ${repr(bytes)}\r\n`);
+  }
+
+  override connectionLost(reason: Error): void {
+    console.log(`Connection lost ${reason}`);
+  }
+}
+
+/** Everything `connectProtocol` plugs a protocol into. */
+export interface Shell {
+  client: Connection;
+  channel: ServerChannel;
+  session: Session;
+  peer: Address;
+  host: Address;
+}
+
+/**
+ * Connects `protocol` to a shell's channel, both ways: the channel becomes the protocol's
+ * transport, and the channel's events become the protocol's. `connectionLost` is called
+ * exactly once, when the channel closes: with ConnectionDone, or with ConnectionLost when
+ * the connection failed (a reset, say).
+ */
+export function connectProtocol(protocol: Protocol, { client, channel, session, peer, host }: Shell): void {
+  let ending = false;
+  let failure: Error | undefined;
+  const transport: Transport = {
+    write(data) {
+      if (channel.writable) channel.write(data);
+    },
+    loseConnection() {
+      if (ending) return;
+      ending = true;
+      endSession(channel); // exit-status 0, EOF, close (lesson 3)
+    },
+    getPeer: () => peer,
+    getHost: () => host,
+  };
+
+  protocol.makeConnection(transport); // connectionMade: the banner goes out first
+  channel.on("data", (bytes: Buffer) => protocol.dataReceived(bytes));
+  session.on("eof", () => transport.loseConnection()); // no more input: end the session
+  client.on("error", (error) => (failure ??= error));
+  channel.once("close", () => {
+    protocol.connectionLost(failure ? new ConnectionLost(failure.message) : new ConnectionDone());
+  });
+}
+
+export const protocols: Lesson = {
+  number: 7,
+  slug: "protocols",
+  title: "Twisted Conch in 60 Seconds: Protocols",
+  date: "2011-08-01",
+  url: "https://as.ynchrono.us/twisted-conch-in-60-seconds-protocols.html",
+  login: "password",
+  tryThis: 'you see "Echo protocol connected", then each key echoed; leave with Enter ~.',
+
+  serve(client, context) {
+    password.serve(client, context); // log in as in lesson 2
+    acceptShells(client, (channel, _terminal, session) => {
+      connectProtocol(new EchoProtocol(), { client, channel, session, peer: context.peer, host: context.host });
+    });
+  },
+};

@@ -1,0 +1,131 @@
+/**
+ * The part every lesson shares and no article teaches: listen on a TCP port with the host
+ * keys, hand each SSH connection to the lesson, keep one bad connection from taking the
+ * server down, and close everything on shutdown. (Twisted's `reactor.listenTCP(2022, factory)`.)
+ *
+ * @example
+ * ```ts
+ * import { serveLesson } from "./serve.ts";
+ * import { loadHostKeys } from "./host-keys.ts";
+ * import { readPasswordFile } from "./password-file.ts";
+ * import { introduction } from "../01-introduction.ts";
+ * const server = await serveLesson({
+ *   lesson: introduction, host: "127.0.0.1", port: 2022,
+ *   hostKeys: loadHostKeys("keys"), passwords: await readPasswordFile("keys/ssh-passwords"),
+ * });
+ * await server.close();
+ * ```
+ * @module
+ */
+import type { Socket } from "node:net";
+import ssh2 from "ssh2";
+import type { Connection, KexAlgorithm } from "ssh2";
+import type { HostKey } from "./host-keys.ts";
+import type { Address, Lesson } from "./lesson.ts";
+import type { PasswordFile } from "./password-file.ts";
+import { UserError } from "./user-error.ts";
+
+const { Server } = ssh2;
+
+/**
+ * Key exchanges that work under both Node and Deno. ssh2's defaults also list
+ * diffie-hellman-group-exchange, which its server does not implement, and
+ * ecdh-sha2-nistp521, which fails under Deno; a client that insists on either now gets a
+ * clean "no matching key exchange method" instead of a broken handshake.
+ */
+export const KEY_EXCHANGES: KexAlgorithm[] = [
+  "curve25519-sha256",
+  "curve25519-sha256@libssh.org",
+  "ecdh-sha2-nistp256",
+  "ecdh-sha2-nistp384",
+  "diffie-hellman-group14-sha256",
+  "diffie-hellman-group16-sha512",
+  "diffie-hellman-group18-sha512",
+];
+
+export interface ServeOptions {
+  lesson: Lesson;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  hostKeys: HostKey[];
+  passwords: PasswordFile;
+  /** Where log lines go; stderr by default. */
+  log?: (line: string) => void;
+}
+
+export interface LessonServer {
+  /** The address actually bound (the real port when 0 was asked for). */
+  address: Address;
+  /** Stops listening, ends every open connection, and resolves once they are gone. */
+  close(): Promise<void>;
+}
+
+/** Connection members that ssh2 has but @types/ssh2 leaves out. */
+type RawConnection = Connection & { setNoDelay(noDelay: boolean): unknown; _sock?: Socket };
+
+/** Starts serving `lesson`; rejects with a {@link UserError} when the address can't be bound. */
+export function serveLesson(options: ServeOptions): Promise<LessonServer> {
+  const { lesson, passwords } = options;
+  const log = options.log ?? ((line: string) => console.error(line));
+  const open = new Set<RawConnection>();
+  let count = 0;
+
+  const server = new Server({
+    hostKeys: options.hostKeys.map((key) => key.data),
+    algorithms: { kex: KEY_EXCHANGES },
+  }, (connection, info) => {
+    const client = connection as RawConnection;
+    const tag = `[${++count}]`;
+    const socket = client._sock;
+    const peer: Address = { type: "TCP", host: info.ip, port: info.port };
+    const host: Address = { type: "TCP", host: socket?.localAddress ?? options.host, port: socket?.localPort ?? 0 };
+    // Without this, Nagle's algorithm delays small writes (the banner, each echo) by ~40 ms.
+    client.setNoDelay(true);
+    open.add(client);
+    client.on("close", () => open.delete(client));
+    // ssh2 throws an 'error' nobody listens to, which would end the whole server.
+    client.on("error", (error) => log(`${tag} ${error.message}`));
+    log(`${tag} connection from ${info.ip}:${info.port} (${info.header.versions.software})`);
+    lesson.serve(client, { passwords, peer, host, log: (message) => log(`${tag} ${message}`) });
+  });
+
+  return new Promise((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) => reject(bindError(error, options)));
+    server.listen(options.port, options.host, () => {
+      server.on("error", (error: Error) => log(`server: ${error.message}`));
+      const bound = server.address() as { address: string; port: number };
+      resolve({
+        address: { type: "TCP", host: bound.address, port: bound.port },
+        close: () => closeAll(server, open),
+      });
+    });
+  });
+}
+
+async function closeAll(server: InstanceType<typeof Server>, open: Set<RawConnection>): Promise<void> {
+  const listenerClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+  const connectionsClosed = [...open].map((client) =>
+    new Promise<void>((resolve) => {
+      client.once("close", () => resolve());
+      client.end();
+      // A client that never answers the disconnect is cut off after a second.
+      setTimeout(() => client._sock?.destroy(), 1000).unref();
+    })
+  );
+  await Promise.all([listenerClosed, ...connectionsClosed]);
+}
+
+function bindError(error: NodeJS.ErrnoException, { host, port }: ServeOptions): Error {
+  switch (error.code) {
+    case "EADDRINUSE":
+      return new UserError(`port ${port} on ${host} is already in use (is another lesson running? try --port ${port + 1})`);
+    case "EACCES":
+      return new UserError(`not allowed to listen on port ${port} on ${host} (ports below 1024 need root; try --port 2022)`);
+    case "EADDRNOTAVAIL":
+    case "ENOTFOUND":
+      return new UserError(`cannot listen on ${host}: no such local address (try --host 127.0.0.1)`);
+    default:
+      return new UserError(`cannot listen on ${host}:${port}: ${error.message}`);
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * ssh-in-60-seconds: Jean-Paul Calderone's "Twisted Conch in 60 Seconds" (2011), re-told
+ * as seven runnable SSH servers. Pick a lesson, start it, and connect with the real `ssh`:
+ *
+ *   npx tsx tutorial.ts --lesson protocols
+ *   ssh -p 2022 alice@localhost          (password: goodpassword)
+ *
+ * Each lesson lives in `lessons/`, one file per article; this file only reads the flags,
+ * loads the keys, and serves the lesson you picked.
+ * @module
+ */
+import { relative, join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { findLesson, lessons } from "./lessons/index.ts";
+import { loadHostKeys } from "./lessons/shared/host-keys.ts";
+import type { Lesson } from "./lessons/shared/lesson.ts";
+import { readPasswordFile } from "./lessons/shared/password-file.ts";
+import { serveLesson } from "./lessons/shared/serve.ts";
+import { UserError } from "./lessons/shared/user-error.ts";
+
+const DEFAULT_KEYS = fileURLToPath(new URL("./keys", import.meta.url));
+
+const USAGE = `Usage: npx tsx tutorial.ts --lesson <name|number> [options]
+
+Serves one lesson of "Twisted Conch in 60 Seconds" as an SSH server.
+
+Options:
+  -l, --lesson <name>  the lesson to serve: its name (protocols) or number (7, 07)
+  -p, --port <port>    TCP port to listen on (default 2022, as in the articles; 0 = any free port)
+      --host <addr>    address to listen on (default 127.0.0.1: only this machine)
+      --keys <dir>     where the host key and ssh-passwords live (default: keys/ beside tutorial.ts)
+      --list           list the lessons
+  -h, --help           show this help`;
+
+function lessonList(): string {
+  const rows = lessons.map((lesson) =>
+    `  ${String(lesson.number).padStart(2)}  ${lesson.slug.padEnd(13)} ${lesson.title.replace(/^Twisted Conch in 60 Seconds: /, "")} (${lesson.date})`
+  );
+  return `Lessons:\n${rows.join("\n")}\n\nStart one with:  npx tsx tutorial.ts --lesson protocols`;
+}
+
+interface Options {
+  lesson: Lesson;
+  host: string;
+  port: number;
+  keys: string;
+}
+
+/** Reads the flags; returns undefined when there is nothing to serve (help, list). */
+function parseOptions(args: string[]): Options | undefined {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        lesson: { type: "string", short: "l" },
+        port: { type: "string", short: "p", default: "2022" },
+        host: { type: "string", default: "127.0.0.1" },
+        keys: { type: "string", default: DEFAULT_KEYS },
+        list: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) {
+    console.log(`${USAGE}\n\n${lessonList()}`);
+    return undefined;
+  }
+  if (values.list || values.lesson === undefined) {
+    console.log(lessonList());
+    return undefined;
+  }
+  const lesson = findLesson(values.lesson);
+  if (!lesson) {
+    const names = lessons.map((each) => `${each.number} ${each.slug}`).join(", ");
+    throw new UsageError(`no lesson ${JSON.stringify(values.lesson)}; choose one of: ${names}`);
+  }
+  if (!/^\d{1,5}$/.test(values.port) || Number(values.port) > 65535) {
+    throw new UsageError(`--port ${JSON.stringify(values.port)} is not a port number (0 to 65535)`);
+  }
+  if (values.host.trim() === "") throw new UsageError("--host is empty (try --host 127.0.0.1)");
+  return { lesson, host: values.host, port: Number(values.port), keys: values.keys };
+}
+
+class UsageError extends UserError {}
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+
+async function main(args: string[]): Promise<void> {
+  const options = parseOptions(args);
+  if (!options) return;
+  const { lesson, host, keys } = options;
+  const show = (path: string) => relative(process.cwd(), path) || path;
+
+  const hostKeys = loadHostKeys(keys);
+  const passwords = await readPasswordFile(join(keys, "ssh-passwords"));
+  if (!LOOPBACK.has(host)) {
+    console.error(`Warning: listening on ${host}, not only on this machine; the demo passwords in ${show(passwords.path)} let anyone who can reach it log in.`);
+  }
+  const server = await serveLesson({ lesson, host, port: options.port, hostKeys, passwords });
+  const { port } = server.address;
+
+  const target = LOOPBACK.has(host) || host === "0.0.0.0" || host === "::" ? "localhost" : host;
+  const demo = passwords.check("alice", "goodpassword")
+    ? "password: goodpassword"
+    : `password: see ${show(passwords.path)}`;
+  const login = lesson.login === "password" ? demo : "nobody can log in: that is the lesson";
+  console.log([
+    `Lesson ${lesson.number}: ${lesson.slug}`,
+    `  "${lesson.title}" (${lesson.date})`,
+    `  ${lesson.url}`,
+    ``,
+    `Listening on ${server.address.host}:${port}`,
+    ...hostKeys.map((key) => `${key.label} key fingerprint is ${key.fingerprint}.  (${show(key.file)})`),
+    `Connect:  ssh -p ${port} alice@${target}    (${login})`,
+    `Then:     ${lesson.tryThis}`,
+    `Stop the server with Ctrl-C.`,
+    ``,
+  ].join("\n"));
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) process.exit(0); // a second Ctrl-C: don't wait
+    stopping = true;
+    console.error(`${signal}: closing the listener and the open sessions`);
+    await server.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+main(process.argv.slice(2)).catch((error) => {
+  if (!(error instanceof UserError)) throw error;
+  console.error(`tutorial.ts: ${error.message}`);
+  if (error instanceof UsageError) console.error("Run with --help for the options, --list for the lessons.");
+  process.exit(error instanceof UsageError ? 2 : 1);
+});
