@@ -9,7 +9,8 @@
  * loads the keys, and serves the lesson you picked.
  * @module
  */
-import { relative, join } from "node:path";
+import { existsSync } from "node:fs";
+import { join, relative } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -96,13 +97,26 @@ async function main(args: string[]): Promise<void> {
   const { lesson, host, keys } = options;
   const show = (path: string) => relative(process.cwd(), path) || path;
 
-  const hostKeys = loadHostKeys(keys);
+  if (!existsSync(keys)) throw new UserError(`${keys}: no such folder (it should hold ssh-passwords and the host key)`);
   const passwords = await readPasswordFile(join(keys, "ssh-passwords"));
+  const hostKeys = loadHostKeys(keys);
   if (!LOOPBACK.has(host)) {
     console.error(`Warning: listening on ${host}, not only on this machine; the demo passwords in ${show(passwords.path)} let anyone who can reach it log in.`);
   }
   const server = await serveLesson({ lesson, host, port: options.port, hostKeys, passwords });
   const { port } = server.address;
+
+  // Ctrl-C or SIGTERM: close the listener and the open sessions, then exit 0.
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) process.exit(0); // a second Ctrl-C: don't wait
+    stopping = true;
+    console.error(`${signal}: closing the listener and the open sessions`);
+    await server.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
 
   const target = LOOPBACK.has(host) || host === "0.0.0.0" || host === "::" ? "localhost" : host;
   const demo = passwords.check("alice", "goodpassword")
@@ -122,16 +136,6 @@ async function main(args: string[]): Promise<void> {
     ``,
   ].join("\n"));
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) process.exit(0); // a second Ctrl-C: don't wait
-    stopping = true;
-    console.error(`${signal}: closing the listener and the open sessions`);
-    await server.close();
-    process.exit(0);
-  };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
 }
 
 main(process.argv.slice(2)).catch((error) => {

@@ -12,8 +12,10 @@
  *   npx tsx tutorial.ts --lesson introduction
  *   ssh -p 2022 alice@localhost
  * `ssh` asks you to accept the host key (compare the fingerprint with the one the server
- * printed), then gives up with "alice@localhost: Permission denied ()." and exit status 255.
- * The "()" is the empty list of methods. The server keeps running; try again.
+ * printed). The server answers with an empty list of methods, which OpenSSH takes as "try
+ * your usual ones", so it asks for a password three times; every answer is refused, and it
+ * ends with "alice@localhost: Permission denied ()." and exit status 255. The "()" is that
+ * empty list. (`ssh -o BatchMode=yes` skips the prompts.) The server keeps running.
  *
  * Exercise: refuse the same way, but first log each attempt's user name and method
  * (`attempt.username`, `attempt.method`). What does `ssh` try before it gives up?
@@ -27,7 +29,7 @@ export const introduction: Lesson = {
   date: "2011-03-23",
   url: "https://as.ynchrono.us/twisted-conch-in-60-seconds-introduction-to-an-ssh-server.html",
   login: "nobody",
-  tryThis: 'accept the host key; ssh then says "Permission denied ()." because no way to log in is offered',
+  tryThis: 'accept the host key; every password is refused, and ssh ends with "Permission denied ()."',
 
   serve(client) {
     // Every attempt is refused, and the list of methods that "can continue" is empty.

@@ -1,0 +1,129 @@
+/**
+ * Runs `tutorial.ts` as its own process, the way a student does, and watches its output.
+ * Every wait is bounded; `stop()` ends the process by its pid.
+ *
+ * @example
+ * ```ts
+ * const server = await startLesson("protocols");
+ * // ... connect to server.port ...
+ * await server.waitForLine(/^Connection lost/);
+ * await server.stop();
+ * ```
+ * @module
+ */
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const TIMEOUT_MS = 10_000;
+
+/** The command that runs `tutorial.ts` under the runtime running the tests. */
+function tutorialCommand(args: string[]): [string, string[]] {
+  return [process.execPath, ["--import", "tsx", "tutorial.ts", ...args]];
+}
+
+/** Collects a stream's text and lets a test wait until it holds a line that matches. */
+class Lines {
+  text = "";
+  #waiters = new Set<() => void>();
+
+  add(chunk: string): void {
+    this.text += chunk;
+    for (const wake of this.#waiters) wake();
+  }
+
+  /** The complete lines so far. */
+  get lines(): string[] {
+    return this.text.split("\n").slice(0, -1);
+  }
+
+  count(pattern: RegExp): number {
+    return this.lines.filter((line) => pattern.test(line)).length;
+  }
+
+  /** Resolves with the first line matching `pattern` once `times` lines match. */
+  waitFor(pattern: RegExp, times = 1, what = "output"): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = this.lines.filter((line) => pattern.test(line));
+        if (found.length < times) return false;
+        this.#waiters.delete(check);
+        clearTimeout(timer);
+        resolve(found[0]);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        this.#waiters.delete(check);
+        reject(new Error(`no ${times}× ${pattern} in ${what} after ${TIMEOUT_MS} ms:\n${this.text}`));
+      }, TIMEOUT_MS);
+      if (!check()) this.#waiters.add(check);
+    });
+  }
+}
+
+export interface LessonProcess {
+  port: number;
+  stdout: Lines;
+  stderr: Lines;
+  /** Waits until `times` stdout lines match `pattern`. */
+  waitForLine(pattern: RegExp, times?: number): Promise<string>;
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Resolves with the exit code; with `limitMs`, kills the process if it takes longer. */
+function exited(child: ChildProcess, limitMs?: number): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve, reject) => {
+    const timer = limitMs === undefined ? undefined : setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`process ${child.pid} did not exit within ${limitMs} ms`));
+    }, limitMs);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
+
+/** Starts a lesson's server on a free loopback port and waits until it listens. */
+export async function startLesson(lesson: string, extraArgs: string[] = []): Promise<LessonProcess> {
+  const [command, args] = tutorialCommand(["--lesson", lesson, "--port", "0", ...extraArgs]);
+  const child = spawn(command, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const stdout = new Lines();
+  const stderr = new Lines();
+  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => stdout.add(chunk));
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => stderr.add(chunk));
+  const listening = stdout.waitFor(/^Listening on /, 1, "stdout");
+  const first = await Promise.race([listening, exited(child).then(() => undefined)]);
+  if (first === undefined) {
+    listening.catch(() => {});
+    throw new Error(`tutorial.ts exited with ${child.exitCode} before listening:\n${stdout.text}${stderr.text}`);
+  }
+  return {
+    port: Number(first.split(":").pop()),
+    stdout,
+    stderr,
+    waitForLine: (pattern, times) => stdout.waitFor(pattern, times, "stdout"),
+    stop(signal = "SIGTERM") {
+      child.kill(signal);
+      return exited(child, TIMEOUT_MS);
+    },
+  };
+}
+
+/** Runs `tutorial.ts` with `args` to completion (bounded) and returns what it printed. */
+export async function runTutorial(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const [command, commandArgs] = tutorialCommand(args);
+  const child = spawn(command, commandArgs, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
+  const code = await exited(child, TIMEOUT_MS);
+  await closed;
+  return { code, stdout, stderr };
+}

@@ -1,0 +1,137 @@
+/** tutorial.ts itself: flags, start-up output, keys, clear errors, and shutdown. */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { ROOT, runTutorial, startLesson } from "./helpers/lesson-process.ts";
+import { logIn, openShell } from "./helpers/ssh-client.ts";
+
+const STACK_TRACE = /^\s+at /m;
+const scratch = mkdtempSync(join(tmpdir(), "ssh-in-60-"));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** A fresh keys/ folder holding the demo password file (and `files`, by name). */
+function keysDir(name: string, files: Record<string, string> = {}): string {
+  const dir = join(scratch, name);
+  mkdirSync(dir, { recursive: true });
+  if (name !== "no-passwords") copyFileSync(join(ROOT, "keys", "ssh-passwords"), join(dir, "ssh-passwords"));
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text, { mode: 0o600 });
+  return dir;
+}
+
+/** What `ssh-keygen -l` says the fingerprint of a public key file is. */
+function sshKeygenFingerprint(publicKeyFile: string): string {
+  return execFileSync("ssh-keygen", ["-l", "-E", "sha256", "-f", publicKeyFile], { encoding: "utf8" }).split(" ")[1];
+}
+
+test("--help explains the flags and lists the lessons", async () => {
+  const { code, stdout } = await runTutorial(["--help"]);
+  assert.equal(code, 0);
+  for (const flag of ["--lesson", "--port", "--host", "--list", "--help"]) assert.ok(stdout.includes(flag), flag);
+  assert.match(stdout, /7 +protocols/);
+});
+
+test("without --lesson it lists the seven lessons and an example", async () => {
+  const { code, stdout } = await runTutorial([]);
+  assert.equal(code, 0);
+  for (const slug of ["introduction", "password", "channel", "pty", "input", "eof", "protocols"]) {
+    assert.ok(stdout.includes(slug), slug);
+  }
+  assert.match(stdout, /npx tsx tutorial\.ts --lesson protocols/);
+  assert.equal((await runTutorial(["--list"])).stdout, stdout);
+});
+
+test("a lesson is found by name, number or zero-padded number", async () => {
+  for (const name of ["protocols", "7", "07", "PROTOCOLS"]) {
+    const server = await startLesson(name);
+    assert.match(server.stdout.text, /^Lesson 7: protocols$/m);
+    assert.equal(await server.stop(), 0);
+  }
+});
+
+test("start-up prints the article, the address, the ssh command and the ssh-style fingerprint", async () => {
+  const server = await startLesson("2");
+  const out = server.stdout.text;
+  assert.match(out, /"Twisted Conch in 60 Seconds: Password Authentication" \(2011-03-24\)/);
+  assert.match(out, new RegExp(`^Listening on 127\\.0\\.0\\.1:${server.port}$`, "m"));
+  assert.match(out, new RegExp(`ssh -p ${server.port} alice@localhost +\\(password: goodpassword\\)`));
+  const fingerprint = out.match(/^ED25519 key fingerprint is (SHA256:\S+)\./m)?.[1];
+  assert.equal(fingerprint, sshKeygenFingerprint(join(ROOT, "keys", "ssh_host_ed25519_key.pub")));
+  assert.equal(await server.stop("SIGINT"), 0);
+});
+
+test("an empty keys folder gets an ed25519 host key (mode 0600) that is reused", async () => {
+  const dir = keysDir("fresh");
+  const first = await startLesson("introduction", ["--keys", dir]);
+  await first.stop();
+  const key = join(dir, "ssh_host_ed25519_key");
+  assert.equal(statSync(key).mode & 0o777, 0o600);
+  assert.match(readFileSync(key, "utf8"), /^-----BEGIN OPENSSH PRIVATE KEY-----/);
+  const second = await startLesson("introduction", ["--keys", dir]);
+  await second.stop();
+  const printed = (text: string) => text.match(/fingerprint is (\S+)\./)?.[1];
+  assert.equal(printed(second.stdout.text), printed(first.stdout.text));
+  assert.equal(printed(first.stdout.text), sshKeygenFingerprint(`${key}.pub`));
+});
+
+test("the article's PEM id_rsa is served as well", async () => {
+  const { privateKey } = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs1", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  });
+  const dir = keysDir("pem", { id_rsa: privateKey });
+  const server = await startLesson("protocols", ["--keys", dir]);
+  assert.match(server.stdout.text, /^RSA key fingerprint is SHA256:\S+\.  \(.*id_rsa\)$/m);
+  const shell = await openShell(await logIn(server.port));
+  await shell.waitFor("Echo protocol connected\r\n");
+  await server.stop();
+});
+
+test("bad input: one clear line, a non-zero exit, no stack trace", async (t) => {
+  const cases: [string, string[], number, RegExp][] = [
+    ["unknown lesson", ["--lesson", "sftp"], 2, /no lesson "sftp"; choose one of: 1 introduction, .*7 protocols/],
+    ["unknown flag", ["--lesson", "7", "--colour"], 2, /Unknown option '--colour'/],
+    ["port not a number", ["--lesson", "7", "--port", "ssh"], 2, /--port "ssh" is not a port number/],
+    ["port too big", ["--lesson", "7", "--port", "70000"], 2, /--port "70000" is not a port number/],
+    ["malformed password file", ["--lesson", "2", "--port", "0", "--keys",
+      keysDir("bad-passwords", { "ssh-passwords": "alice:goodpassword\n# a comment\nbob\n" })], 1,
+      /bad-passwords\/ssh-passwords:3: expected user:password, found "bob"/],
+    ["missing keys folder", ["--lesson", "2", "--port", "0", "--keys", join(scratch, "nowhere")], 1,
+      /nowhere: no such folder/],
+    ["missing password file", ["--lesson", "2", "--port", "0", "--keys", keysDir("no-passwords")], 1,
+      /no-passwords\/ssh-passwords: cannot read the password file \(ENOENT\)/],
+    ["malformed host key", ["--lesson", "2", "--port", "0", "--keys",
+      keysDir("bad-key", { ssh_host_ed25519_key: "not a key\n" })], 1,
+      /bad-key\/ssh_host_ed25519_key: not a usable host key/],
+  ];
+  for (const [name, args, expectedCode, message] of cases) {
+    await t.test(name, async () => {
+      const { code, stderr } = await runTutorial(args);
+      assert.equal(code, expectedCode, stderr);
+      assert.match(stderr, message);
+      assert.doesNotMatch(stderr, STACK_TRACE);
+    });
+  }
+});
+
+test("a port in use is reported, not thrown", async () => {
+  const server = await startLesson("protocols");
+  const { code, stderr } = await runTutorial(["--lesson", "7", "--port", String(server.port)]);
+  await server.stop();
+  assert.equal(code, 1);
+  assert.match(stderr, new RegExp(`port ${server.port} on 127\\.0\\.0\\.1 is already in use`));
+  assert.doesNotMatch(stderr, STACK_TRACE);
+});
+
+test("SIGTERM closes open sessions (their connectionLost runs) and exits 0", async () => {
+  const server = await startLesson("protocols");
+  const shell = await openShell(await logIn(server.port), { term: "xterm", cols: 80, rows: 24 });
+  await shell.waitFor("Echo protocol connected\r\n");
+  assert.equal(await server.stop("SIGTERM"), 0);
+  await shell.closed();
+  assert.equal(server.stdout.count(/^Connection lost /), 1);
+});
