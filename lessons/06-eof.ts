@@ -24,7 +24,23 @@ import { password } from "./02-password.ts";
 import { endSession } from "./03-channel.ts";
 import { acceptShells } from "./04-pty.ts";
 import { echoInput } from "./05-input.ts";
+import type { ServerChannel, Session } from "ssh2";
 import type { Lesson } from "./shared/lesson.ts";
+
+/**
+ * Calls `eofReceived` once the client has sent EOF and every byte it sent before has been
+ * read (the article's `eofReceived`). ssh2 tells the session about the EOF ("eof") as soon as
+ * it arrives, which can be before the input ahead of it has reached our "data" listener.
+ * The channel's "end" comes after that input, but it also comes when the channel is closed
+ * or the connection drops. Only both together mean "the input is complete".
+ */
+export function onEof(channel: ServerChannel, session: Session, eofReceived: () => void): void {
+  let eofArrived = false;
+  session.once("eof", () => (eofArrived = true));
+  channel.once("end", () => {
+    if (eofArrived) eofReceived();
+  });
+}
 
 export const eof: Lesson = {
   number: 6,
@@ -41,7 +57,7 @@ export const eof: Lesson = {
       echoInput(channel); // as in lesson 5
 
       // EOF: the client will send nothing more, but it can still read our reply.
-      session.on("eof", () => {
+      onEof(channel, session, () => {
         channel.write("eof received\r\n");
         endSession(channel);
       });

@@ -27,6 +27,7 @@ import type { Connection, ServerChannel, Session } from "ssh2";
 import { password } from "./02-password.ts";
 import { endSession } from "./03-channel.ts";
 import { acceptShells } from "./04-pty.ts";
+import { onEof } from "./06-eof.ts";
 import type { Address, Lesson } from "./shared/lesson.ts";
 import { repr } from "./shared/repr.ts";
 
@@ -132,7 +133,7 @@ export function connectProtocol(protocol: Protocol, { client, channel, session, 
 
   protocol.makeConnection(transport); // connectionMade: the banner goes out first
   channel.on("data", (bytes: Buffer) => protocol.dataReceived(bytes));
-  session.on("eof", () => transport.loseConnection()); // no more input: end the session
+  onEof(channel, session, () => transport.loseConnection()); // no more input: end the session (lesson 6)
   client.on("error", (error) => (failure ??= error));
   channel.once("close", () => {
     protocol.connectionLost(failure ? new ConnectionLost(failure.message) : new ConnectionDone());

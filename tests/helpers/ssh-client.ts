@@ -21,10 +21,12 @@ const { Client } = ssh2;
 type Client = InstanceType<typeof Client>;
 
 /** Rejects if `promise` takes longer than the tests' limit. */
-export function within<T>(promise: Promise<T>, what: string): Promise<T> {
+export function within<T>(promise: Promise<T>, what: string | (() => string)): Promise<T> {
   let timer: ReturnType<typeof setTimeout>;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+    timer = setTimeout(() => {
+      reject(new Error(`${typeof what === "string" ? what : what()}: nothing within ${TIMEOUT_MS} ms`));
+    }, TIMEOUT_MS);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -119,7 +121,7 @@ export function openShell(client: Client, pty: PseudoTtyOptions | false = false)
                 wakers.add(check);
                 check();
               }),
-              `waiting for ${JSON.stringify(wanted.toString("latin1"))}, got ${JSON.stringify(received().toString("latin1"))}`,
+              () => `waiting for ${JSON.stringify(wanted.toString("latin1"))}, got ${JSON.stringify(received().toString("latin1"))}`,
             );
           },
           closed: () => within(closed, "channel close"),
