@@ -103,6 +103,8 @@ export class SshRun {
 
 /** A throw-away ssh setup for one server: known_hosts, askpass, and the base options. */
 export class OpenSsh {
+  readonly #runs = new Set<SshRun>();
+
   private constructor(readonly port: number, readonly dir: string, readonly fingerprint: string) {}
 
   /** Scans the server's host key into a fresh known_hosts and notes its fingerprint. */
@@ -146,19 +148,24 @@ export class OpenSsh {
       TEST_SSH_PASSWORD: password,
       TERM: terminal?.term ?? "dumb",
     };
-    if (!terminal) {
-      const child = spawn("ssh", ["-T", ...sshArgs], { env, stdio: ["pipe", "pipe", "pipe"] });
+    let child: ChildProcess;
+    if (terminal) {
+      // `script` gives ssh a real pseudo-terminal of the size asked for.
+      const command = `stty cols ${terminal.cols} rows ${terminal.rows}; exec ssh ${sshArgs.map(quote).join(" ")}`;
+      child = spawn("script", ["-q", "-e", "-c", command, "/dev/null"], { env, stdio: ["pipe", "pipe", "pipe"] });
+    } else {
+      child = spawn("ssh", ["-T", ...sshArgs], { env, stdio: ["pipe", "pipe", "pipe"] });
       if (stdin !== undefined) child.stdin!.end(stdin);
-      return new SshRun(child);
     }
-    // `script` gives ssh a real pseudo-terminal of the size asked for.
-    const command = `stty cols ${terminal.cols} rows ${terminal.rows}; exec ssh ${sshArgs.map(quote).join(" ")}`;
-    const child = spawn("script", ["-q", "-e", "-c", command, "/dev/null"], { env, stdio: ["pipe", "pipe", "pipe"] });
-    return new SshRun(child);
+    const run = new SshRun(child);
+    this.#runs.add(run);
+    child.once("close", () => this.#runs.delete(run));
+    return run;
   }
 
-  /** Removes the known_hosts and askpass files. */
+  /** Kills any ssh still running (a failed test's) and removes the files. */
   remove(): void {
+    for (const run of this.#runs) run.child.kill("SIGKILL");
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
