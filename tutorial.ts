@@ -15,6 +15,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { findLesson, lessons } from "./lessons/index.ts";
+import { checkListenPermission, isPermissionError } from "./lessons/shared/deno-permissions.ts";
 import { loadHostKeys } from "./lessons/shared/host-keys.ts";
 import type { Lesson } from "./lessons/shared/lesson.ts";
 import { readPasswordFile } from "./lessons/shared/password-file.ts";
@@ -103,6 +104,7 @@ async function main(args: string[]): Promise<void> {
   if (!LOOPBACK.has(host)) {
     console.error(`Warning: listening on ${host}, not only on this machine; the demo passwords in ${show(passwords.path)} let anyone who can reach it log in.`);
   }
+  checkListenPermission(host, options.port);
   const server = await serveLesson({ lesson, host, port: options.port, hostKeys, passwords });
   const { port } = server.address;
 
@@ -139,6 +141,7 @@ async function main(args: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error) => {
+  if (isPermissionError(error)) error = new UserError(`Deno: ${error.message} (the README lists the permissions)`);
   if (!(error instanceof UserError)) throw error;
   console.error(`tutorial.ts: ${error.message}`);
   if (error instanceof UsageError) console.error("Run with --help for the options, --list for the lessons.");

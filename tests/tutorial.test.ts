@@ -1,12 +1,13 @@
 /** tutorial.ts itself: flags, start-up output, keys, clear errors, and shutdown. */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import process from "node:process";
 import { after, test } from "node:test";
-import { ROOT, runTutorial, startLesson } from "./helpers/lesson-process.ts";
+import { ROOT, runTutorial, startLesson, UNDER_DENO } from "./helpers/lesson-process.ts";
 import { logIn, openShell } from "./helpers/ssh-client.ts";
 
 const STACK_TRACE = /^\s+at /m;
@@ -85,7 +86,7 @@ test("the article's PEM id_rsa is served as well", async () => {
   });
   const dir = keysDir("pem", { id_rsa: privateKey });
   const server = await startLesson("protocols", ["--keys", dir]);
-  assert.match(server.stdout.text, /^RSA key fingerprint is SHA256:\S+\.  \(.*id_rsa\)$/m);
+  assert.match(server.stdout.text, /^RSA key fingerprint is SHA256:\S+\. {2}\(.*id_rsa\)$/m);
   const shell = await openShell(await logIn(server.port));
   await shell.waitFor("Echo protocol connected\r\n");
   await server.stop();
@@ -134,4 +135,21 @@ test("SIGTERM closes open sessions (their connectionLost runs) and exits 0", asy
   assert.equal(await server.stop("SIGTERM"), 0);
   await shell.closed();
   assert.equal(server.stdout.count(/^Connection lost /), 1);
+});
+
+test("Deno: a missing permission is one line that names the flag", { skip: !UNDER_DENO }, () => {
+  const cases: [string[], RegExp][] = [
+    [["--allow-read=keys"], /Deno may not listen on 127\.0\.0\.1:2099: run it with --allow-net=127\.0\.0\.1/],
+    [["--allow-net=127.0.0.1"], /Requires read access to ".*keys".*--allow-read/],
+  ];
+  for (const [permissions, message] of cases) {
+    const run = spawnSync(process.execPath, ["run", ...permissions, "tutorial.ts", "--lesson", "7", "--port", "2099"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 10_000,
+    });
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stderr, message);
+    assert.doesNotMatch(run.stderr, STACK_TRACE);
+  }
 });

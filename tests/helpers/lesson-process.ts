@@ -13,15 +13,24 @@
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
+import { tmpdir } from "node:os";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const TIMEOUT_MS = 10_000;
 
-/** The command that runs `tutorial.ts` under the runtime running the tests. */
+/** Whether the tests run under Deno (`deno test`) rather than Node. */
+export const UNDER_DENO = "Deno" in globalThis;
+
+/**
+ * The command that runs `tutorial.ts` under the runtime running the tests: under Deno with
+ * the permissions the README lists, plus the temporary folder the tests make keys in.
+ */
 function tutorialCommand(args: string[]): [string, string[]] {
-  return [process.execPath, ["--import", "tsx", "tutorial.ts", ...args]];
+  if (!UNDER_DENO) return [process.execPath, ["--import", "tsx", "tutorial.ts", ...args]];
+  const dirs = `keys,${tmpdir()}`;
+  return [process.execPath, ["run", "--allow-net=127.0.0.1", `--allow-read=${dirs}`, `--allow-write=${dirs}`, "tutorial.ts", ...args]];
 }
 
 /** Collects a stream's text and lets a test wait until it holds a line that matches. */
@@ -81,7 +90,8 @@ function exited(child: ChildProcess, limitMs?: number): Promise<number | null> {
       child.kill("SIGKILL");
       reject(new Error(`process ${child.pid} did not exit within ${limitMs} ms`));
     }, limitMs);
-    child.once("exit", (code) => {
+    // "close" comes after "exit" and after the output has all been read.
+    child.once("close", (code) => {
       clearTimeout(timer);
       resolve(code);
     });
@@ -108,7 +118,9 @@ export async function startLesson(lesson: string, extraArgs: string[] = []): Pro
     stderr,
     waitForLine: (pattern, times) => stdout.waitFor(pattern, times, "stdout"),
     stop(signal = "SIGTERM") {
-      child.kill(signal);
+      // Not child.kill(): under Deno that reports the signal as the cause of death even when
+      // the process caught it and exited 0.
+      if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, signal);
       return exited(child, TIMEOUT_MS);
     },
   };
@@ -122,8 +134,6 @@ export async function runTutorial(args: string[]): Promise<{ code: number | null
   let stderr = "";
   child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-  const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
   const code = await exited(child, TIMEOUT_MS);
-  await closed;
   return { code, stdout, stderr };
 }
