@@ -1,14 +1,14 @@
 /** tutorial.ts itself: flags, start-up output, keys, clear errors, and shutdown. */
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { after, test } from "node:test";
-import { ROOT, runTutorial, startLesson, UNDER_DENO } from "./helpers/lesson-process.ts";
-import { logIn, openShell } from "./helpers/ssh-client.ts";
+import { ROOT, runTutorial, startLesson, TIMEOUT_MS, UNDER_DENO } from "./helpers/lesson-process.ts";
+import { logIn, openShell, within } from "./helpers/ssh-client.ts";
 
 const STACK_TRACE = /^\s+at /m;
 const scratch = mkdtempSync(join(tmpdir(), "ssh-in-60-"));
@@ -143,7 +143,7 @@ test("Deno: a missing permission is one line that names the flag", { skip: !UNDE
     [["--allow-net=127.0.0.1"], /Requires read access to ".*keys".*--allow-read/],
   ];
   for (const [permissions, message] of cases) {
-    const run = spawnSync(process.execPath, ["run", ...permissions, "tutorial.ts", "--lesson", "7", "--port", "2099"], {
+    const run = spawnSync(process.execPath, ["run", "--no-prompt", ...permissions, "tutorial.ts", "--lesson", "7", "--port", "2099"], {
       cwd: ROOT,
       encoding: "utf8",
       timeout: 10_000,
@@ -152,4 +152,26 @@ test("Deno: a missing permission is one line that names the flag", { skip: !UNDE
     assert.match(run.stderr, message);
     assert.doesNotMatch(run.stderr, STACK_TRACE);
   }
+});
+
+test("Deno: deno task start in a terminal serves without stopping to ask for a permission", { skip: !UNDER_DENO }, async () => {
+  // In a terminal Deno would ask about ssh2's native add-on; the task's --no-prompt refuses it quietly.
+  const child = spawn("script", ["-q", "-e", "-c", `${process.execPath} task start --lesson 7 --port 0`, "/dev/null"], {
+    cwd: ROOT,
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  let output = "";
+  const listening = new Promise<void>((resolve) => {
+    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+      output += chunk;
+      if (output.includes("Listening on ")) resolve();
+    });
+  });
+  const exited = new Promise((resolve) => child.once("close", resolve));
+  await within(listening, () => `deno task start: ${JSON.stringify(output)}`).finally(() => {
+    child.stdin!.write("\x03"); // Ctrl-C in the terminal stops the server
+    setTimeout(() => child.kill("SIGKILL"), TIMEOUT_MS).unref(); // in case it does not
+  });
+  await within(exited, "deno task start after Ctrl-C");
+  assert.doesNotMatch(output, /Deno requests/);
 });

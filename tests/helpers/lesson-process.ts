@@ -30,7 +30,7 @@ export const UNDER_DENO = "Deno" in globalThis;
 function tutorialCommand(args: string[]): [string, string[]] {
   if (!UNDER_DENO) return [process.execPath, ["--import", "tsx", "tutorial.ts", ...args]];
   const dirs = `keys,${tmpdir()}`;
-  return [process.execPath, ["run", "--allow-net=127.0.0.1", `--allow-read=${dirs}`, `--allow-write=${dirs}`, "tutorial.ts", ...args]];
+  return [process.execPath, ["run", "--no-prompt", "--allow-net=127.0.0.1", `--allow-read=${dirs}`, `--allow-write=${dirs}`, "tutorial.ts", ...args]];
 }
 
 /** Collects a stream's text and lets a test wait until it holds a line that matches. */
