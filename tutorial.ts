@@ -18,6 +18,7 @@ import { findLesson, lessons } from "./lessons/index.ts";
 import { checkListenPermission, isPermissionError } from "./lessons/shared/deno-permissions.ts";
 import { loadHostKeys } from "./lessons/shared/host-keys.ts";
 import type { Lesson } from "./lessons/shared/lesson.ts";
+import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from "./lessons/shared/login-limits.ts";
 import { readPasswordFile } from "./lessons/shared/password-file.ts";
 import { serveLesson } from "./lessons/shared/serve.ts";
 import { UserError } from "./lessons/shared/user-error.ts";
@@ -34,7 +35,13 @@ Options:
       --host <addr>    address to listen on (default 127.0.0.1: only this machine)
       --keys <dir>     where the host key and ssh-passwords live (default: keys/ beside tutorial.ts)
       --list           list the lessons
-  -h, --help           show this help`;
+  -h, --help           show this help
+
+Limits (the README's "Security" section says why these defaults):
+      --password-delay <s>   wait before refusing a password (default 1, as Twisted)
+      --max-auth-tries <n>   refused logins before disconnecting (default 6, as sshd)
+      --login-grace <s>      time allowed to log in (default 120, as sshd)
+      --max-startups <n>     connections that may be logging in at once (default 64)`;
 
 function lessonList(): string {
   const rows = lessons.map((lesson) =>
@@ -48,6 +55,7 @@ interface Options {
   host: string;
   port: number;
   keys: string;
+  limits: LoginLimits;
 }
 
 /** Reads the flags; returns undefined when there is nothing to serve (help, list). */
@@ -63,6 +71,10 @@ function parseOptions(args: string[]): Options | undefined {
         keys: { type: "string", default: DEFAULT_KEYS },
         list: { type: "boolean" },
         help: { type: "boolean", short: "h" },
+        "password-delay": { type: "string", default: String(DEFAULT_LOGIN_LIMITS.passwordDelayMs / 1000) },
+        "max-auth-tries": { type: "string", default: String(DEFAULT_LOGIN_LIMITS.maxAuthTries) },
+        "login-grace": { type: "string", default: String(DEFAULT_LOGIN_LIMITS.loginGraceMs / 1000) },
+        "max-startups": { type: "string", default: String(DEFAULT_LOGIN_LIMITS.maxStartups) },
       },
     }));
   } catch (error) {
@@ -85,7 +97,22 @@ function parseOptions(args: string[]): Options | undefined {
     throw new UsageError(`--port ${JSON.stringify(values.port)} is not a port number (0 to 65535)`);
   }
   if (values.host.trim() === "") throw new UsageError("--host is empty (try --host 127.0.0.1)");
-  return { lesson, host: values.host, port: Number(values.port), keys: values.keys };
+  const limits: LoginLimits = {
+    passwordDelayMs: number("--password-delay", values["password-delay"], 0) * 1000,
+    maxAuthTries: number("--max-auth-tries", values["max-auth-tries"], 1, true),
+    loginGraceMs: number("--login-grace", values["login-grace"], 0.001) * 1000,
+    maxStartups: number("--max-startups", values["max-startups"], 1, true),
+  };
+  return { lesson, host: values.host, port: Number(values.port), keys: values.keys, limits };
+}
+
+/** A flag's value as a number no smaller than `least` (and whole, if asked). */
+function number(flag: string, text: string, least: number, whole = false): number {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value) || value < least || (whole && !Number.isInteger(value))) {
+    throw new UsageError(`${flag} ${JSON.stringify(text)} is not a ${whole ? "whole " : ""}number of at least ${least}`);
+  }
+  return value;
 }
 
 class UsageError extends UserError {}
@@ -105,7 +132,7 @@ async function main(args: string[]): Promise<void> {
     console.error(`Warning: listening on ${host}, not only on this machine; the demo passwords in ${show(passwords.path)} let anyone who can reach it log in.`);
   }
   checkListenPermission(host, options.port);
-  const server = await serveLesson({ lesson, host, port: options.port, hostKeys, passwords });
+  const server = await serveLesson({ lesson, host, port: options.port, hostKeys, passwords, limits: options.limits });
   const { port } = server.address;
 
   // Ctrl-C or SIGTERM: close the listener and the open sessions, then exit 0.
@@ -119,6 +146,9 @@ async function main(args: string[]): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  // Errors in a connection end that connection (serve.ts). Anything else, say a timer in a
+  // student's code, is logged; the class goes on.
+  process.on("uncaughtException", (error) => console.error(`unexpected error; still serving: ${error.stack}`));
 
   const target = LOOPBACK.has(host) || host === "0.0.0.0" || host === "::" ? "localhost" : host;
   const demo = passwords.check("alice", "goodpassword")

@@ -25,11 +25,15 @@ import { password } from "./02-password.ts";
 import { acceptShells } from "./04-pty.ts";
 import type { Lesson } from "./shared/lesson.ts";
 import { repr } from "./shared/repr.ts";
+import { send } from "./shared/send.ts";
 
-/** Echoes every chunk the client sends as `echo: <repr>` (the article's `dataReceived`). */
+/**
+ * Echoes every chunk the client sends as `echo: <repr>` (the article's `dataReceived`).
+ * `send` is `channel.write` that also stops reading while the client is not reading.
+ */
 export function echoInput(channel: ServerChannel): void {
   channel.on("data", (bytes: Buffer) => {
-    channel.write(`echo: ${repr(bytes)}\r\n`);
+    send(channel, `echo: ${repr(bytes)}\r\n`);
   });
 }
 

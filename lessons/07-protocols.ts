@@ -30,6 +30,7 @@ import { acceptShells } from "./04-pty.ts";
 import { onEof } from "./06-eof.ts";
 import type { Address, Lesson } from "./shared/lesson.ts";
 import { repr } from "./shared/repr.ts";
+import { send } from "./shared/send.ts";
 
 /** What a Protocol talks to: Twisted's `ITransport`, cut down to what the article uses. */
 export interface Transport {
@@ -116,27 +117,32 @@ export interface Shell {
  * the connection failed (a reset, say).
  */
 export function connectProtocol(protocol: Protocol, { client, channel, session, peer, host }: Shell): void {
-  let ending = false;
   let failure: Error | undefined;
+  // An exception in the protocol is the connection's error: logged, and the connection ends.
+  const guard = (callback: () => void) => {
+    try {
+      callback();
+    } catch (error) {
+      client.emit("error", error);
+    }
+  };
   const transport: Transport = {
     write(data) {
-      if (channel.writable) channel.write(data);
+      if (channel.writable) send(channel, data); // write, or wait while the client is behind
     },
     loseConnection() {
-      if (ending) return;
-      ending = true;
-      endSession(channel); // exit-status 0, EOF, close (lesson 3)
+      if (channel.writable) endSession(channel); // exit-status 0, EOF, close (lesson 3)
     },
     getPeer: () => peer,
     getHost: () => host,
   };
 
-  protocol.makeConnection(transport); // connectionMade: the banner goes out first
-  channel.on("data", (bytes: Buffer) => protocol.dataReceived(bytes));
+  guard(() => protocol.makeConnection(transport)); // connectionMade: the banner goes out first
+  channel.on("data", (bytes: Buffer) => guard(() => protocol.dataReceived(bytes)));
   onEof(channel, session, () => transport.loseConnection()); // no more input: end the session (lesson 6)
   client.on("error", (error) => (failure ??= error));
   channel.once("close", () => {
-    protocol.connectionLost(failure ? new ConnectionLost(failure.message) : new ConnectionDone());
+    guard(() => protocol.connectionLost(failure ? new ConnectionLost(failure.message) : new ConnectionDone()));
   });
 }
 

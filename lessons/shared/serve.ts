@@ -1,7 +1,8 @@
 /**
  * The part every lesson shares and no article teaches: listen on a TCP port with the host
- * keys, hand each SSH connection to the lesson, keep one bad connection from taking the
- * server down, and close everything on shutdown. (Twisted's `reactor.listenTCP(2022, factory)`.)
+ * keys, hand each SSH connection to the lesson within the limits of login-limits.ts and
+ * refusals.ts, keep one bad connection from taking the server down, and close everything on
+ * shutdown. (Twisted's `reactor.listenTCP(2022, factory)`.)
  *
  * @example
  * ```ts
@@ -17,12 +18,15 @@
  * ```
  * @module
  */
-import type { Socket } from "node:net";
+import { createServer } from "node:net";
+import type { Server as NetServer, Socket } from "node:net";
 import ssh2 from "ssh2";
 import type { Connection, KexAlgorithm } from "ssh2";
 import type { HostKey } from "./host-keys.ts";
 import type { Address, Lesson } from "./lesson.ts";
+import { DEFAULT_LOGIN_LIMITS, limitLogins, type LoginLimits } from "./login-limits.ts";
 import type { PasswordFile } from "./password-file.ts";
+import { refuseTheRest } from "./refusals.ts";
 import { UserError } from "./user-error.ts";
 
 const { Server } = ssh2;
@@ -50,6 +54,8 @@ export interface ServeOptions {
   port: number;
   hostKeys: HostKey[];
   passwords: PasswordFile;
+  /** Login limits; see login-limits.ts for the defaults and why. */
+  limits?: Partial<LoginLimits>;
   /** Where log lines go; stderr by default. */
   log?: (line: string) => void;
 }
@@ -62,55 +68,101 @@ export interface LessonServer {
 }
 
 /** Connection members that ssh2 has but @types/ssh2 leaves out. */
-type RawConnection = Connection & { setNoDelay(noDelay: boolean): unknown; _sock?: Socket };
+type RawConnection = Connection & { setNoDelay(noDelay: boolean): unknown; _sock: Socket };
 
 /** Starts serving `lesson`; rejects with a {@link UserError} when the address can't be bound. */
 export function serveLesson(options: ServeOptions): Promise<LessonServer> {
   const { lesson, passwords } = options;
+  const limits = { ...DEFAULT_LOGIN_LIMITS, ...options.limits };
   const log = options.log ?? ((line: string) => console.error(line));
   const open = new Set<RawConnection>();
+  const loggingIn = new Map<Socket, () => void>(); // sockets not logged in yet → stop their clock
   let count = 0;
 
-  const server = new Server({
+  const ssh = new Server({
     hostKeys: options.hostKeys.map((key) => key.data),
     algorithms: { kex: KEY_EXCHANGES },
   }, (connection, info) => {
     const client = connection as RawConnection;
-    const tag = `[${++count}]`;
+    const tag = `[${++count} ${info.ip}:${info.port}]`;
+    const say = (message: string) => log(`${tag} ${message}`);
     const socket = client._sock;
     const peer: Address = { type: "TCP", host: info.ip, port: info.port };
-    const host: Address = { type: "TCP", host: socket?.localAddress ?? options.host, port: socket?.localPort ?? 0 };
+    const host: Address = { type: "TCP", host: socket.localAddress ?? options.host, port: socket.localPort ?? 0 };
     // Without this, Nagle's algorithm delays small writes (the banner, each echo) by ~40 ms.
     client.setNoDelay(true);
     open.add(client);
-    client.on("close", () => open.delete(client));
-    // ssh2 throws an 'error' nobody listens to, which would end the whole server.
-    client.on("error", (error) => log(`${tag} ${error.message}`));
-    log(`${tag} connection from ${info.ip}:${info.port} (${info.header.versions.software})`);
-    lesson.serve(client, { passwords, peer, host, log: (message) => log(`${tag} ${message}`) });
+    client.once("ready", () => loggingIn.get(socket)?.());
+    client.once("close", () => open.delete(client));
+    // Every error ends its own connection with one line, and only that connection: ssh2's
+    // errors, and exceptions thrown by the lesson's handlers (ssh2 catches those for us).
+    client.on("error", (error: Error) => {
+      const where = thrownAt(error);
+      say(where ? `error in the lesson's code: ${error} (${where})` : error.message);
+      client.end();
+    });
+    say(`connection (${info.header.versions.software})`);
+    limitLogins(client, limits, say);
+    refuseTheRest(client, say);
+    lesson.serve(client, { passwords, peer, host, log: say });
+  });
+
+  // We accept the TCP connections ourselves: to refuse extra ones before any crypto work, and
+  // to time the login from the first byte (a client may never send a valid SSH version line).
+  const listener = createServer((socket) => {
+    const from = `[${socket.remoteAddress}:${socket.remotePort}]`;
+    if (loggingIn.size >= limits.maxStartups) {
+      log(`${from} refused: ${loggingIn.size} connections are still logging in`);
+      socket.destroy();
+      return;
+    }
+    const grace = setTimeout(() => {
+      log(`${from} did not log in within ${limits.loginGraceMs / 1000} s; disconnecting`);
+      socket.destroy();
+    }, limits.loginGraceMs);
+    const stopClock = () => {
+      clearTimeout(grace);
+      loggingIn.delete(socket);
+    };
+    loggingIn.set(socket, stopClock);
+    socket.once("close", () => {
+      if (loggingIn.has(socket)) log(`${from} left without logging in`);
+      stopClock();
+    });
+    ssh.injectSocket(socket);
   });
 
   return new Promise((resolve, reject) => {
-    server.once("error", (error: NodeJS.ErrnoException) => reject(bindError(error, options)));
-    server.listen(options.port, options.host, () => {
-      server.on("error", (error: Error) => log(`server: ${error.message}`));
-      const bound = server.address() as { address: string; port: number };
+    listener.once("error", (error: NodeJS.ErrnoException) => reject(bindError(error, options)));
+    listener.listen(options.port, options.host, () => {
+      listener.on("error", (error: Error) => log(`server: ${error.message}`));
+      const bound = listener.address() as { address: string; port: number };
       resolve({
         address: { type: "TCP", host: bound.address, port: bound.port },
-        close: () => closeAll(server, open),
+        close: () => {
+          for (const socket of loggingIn.keys()) socket.destroy();
+          return closeAll(listener, open);
+        },
       });
     });
   });
 }
 
-async function closeAll(server: InstanceType<typeof Server>, open: Set<RawConnection>): Promise<void> {
-  const listenerClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+/** Where an exception was thrown, if that was outside ssh2 and Node (so in a lesson). */
+function thrownAt(error: Error): string | undefined {
+  const frame = error.stack?.split("\n").map((line) => line.trim()).find((line) => line.startsWith("at "));
+  if (!frame || /node_modules|node:|ext:/.test(frame)) return undefined;
+  return frame;
+}
+
+async function closeAll(listener: NetServer, open: Set<RawConnection>): Promise<void> {
+  const listenerClosed = new Promise<void>((resolve) => listener.close(() => resolve()));
   const connectionsClosed = [...open].map((client) =>
     new Promise<void>((resolve) => {
       client.once("close", () => resolve());
       client.end();
       // A client that never answers the disconnect is cut off after a second.
-      setTimeout(() => client._sock?.destroy(), 1000).unref();
+      setTimeout(() => client._sock.destroy(), 1000).unref();
     })
   );
   await Promise.all([listenerClosed, ...connectionsClosed]);

@@ -98,9 +98,12 @@ function exited(child: ChildProcess, limitMs?: number): Promise<number | null> {
   });
 }
 
-/** Starts a lesson's server on a free loopback port and waits until it listens. */
+/**
+ * Starts a lesson's server on a free loopback port and waits until it listens. Refused
+ * passwords are answered at once (`--password-delay 0`) unless `extraArgs` say otherwise.
+ */
 export async function startLesson(lesson: string, extraArgs: string[] = []): Promise<LessonProcess> {
-  const [command, args] = tutorialCommand(["--lesson", lesson, "--port", "0", ...extraArgs]);
+  const [command, args] = tutorialCommand(["--lesson", lesson, "--port", "0", "--password-delay", "0", ...extraArgs]);
   const child = spawn(command, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   const stdout = new Lines();
   const stderr = new Lines();

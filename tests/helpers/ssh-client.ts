@@ -133,3 +133,22 @@ export function openShell(client: Client, pty: PseudoTtyOptions | false = false)
     "opening a shell",
   );
 }
+
+/**
+ * One normal session of lesson 7, start to end: the exact banner and one exact echo. The
+ * hostile-client tests run it after each attack to show the server still serves.
+ */
+export async function echoSessionWorks(port: number): Promise<void> {
+  const client = await logIn(port);
+  try {
+    const shell = await openShell(client, { term: "xterm", cols: 80, rows: 24 });
+    await shell.waitFor("Echo protocol connected\r\n");
+    shell.channel.write("still here");
+    await shell.waitFor("echo: 'still here'\r\n");
+    if (shell.received().toString("latin1") !== "Echo protocol connected\r\necho: 'still here'\r\n") {
+      throw new Error(`unexpected bytes: ${JSON.stringify(shell.received().toString("latin1"))}`);
+    }
+  } finally {
+    client.end();
+  }
+}

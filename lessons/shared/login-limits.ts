@@ -1,0 +1,75 @@
+/**
+ * Limits on logging in, the same for every lesson, set on purpose against OpenSSH's sshd and
+ * Twisted Conch (see the README's "Security" section):
+ *
+ * - each refused password costs a delay before the answer (Twisted: 1 s, `passwordDelay`);
+ * - after `maxAuthTries` refused attempts the connection is cut (sshd: MaxAuthTries 6);
+ * - a connection that has not logged in after `loginGraceMs` is cut (sshd: LoginGraceTime 120 s);
+ * - at most `maxStartups` connections may be logging in at once (sshd: MaxStartups 10:30:100).
+ * The last two are kept by serve.ts, which sees connections before SSH does.
+ *
+ * The lessons only decide who may log in; this wraps their answers. Every attempt is logged
+ * with the user name (the connection's log tag carries the address); never the password.
+ *
+ * @example
+ * ```ts
+ * import { limitLogins, DEFAULT_LOGIN_LIMITS } from "./login-limits.ts";
+ * limitLogins(client, DEFAULT_LOGIN_LIMITS, console.error); // before the lesson's own handler
+ * ```
+ * @module
+ */
+import type { AuthContext, Connection } from "ssh2";
+
+export interface LoginLimits {
+  /** How long to wait before refusing a wrong password or an unknown user, in ms. */
+  passwordDelayMs: number;
+  /** Refused attempts (not counting the client's initial "none" probe) before disconnecting. */
+  maxAuthTries: number;
+  /** How long a connection may take to log in, in ms. */
+  loginGraceMs: number;
+  /** How many connections may be not yet logged in at once; more are refused on sight. */
+  maxStartups: number;
+}
+
+export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
+  passwordDelayMs: 1000,
+  maxAuthTries: 6,
+  loginGraceMs: 120_000,
+  maxStartups: 64,
+};
+
+/**
+ * Applies the delay and the attempt limit to `client`'s logins and logs each outcome. Call it
+ * before the lesson adds its own "authentication" handler.
+ */
+export function limitLogins(client: Connection, limits: LoginLimits, log: (line: string) => void): void {
+  let failures = 0;
+  let closed = false;
+  client.once("close", () => (closed = true));
+
+  // Runs before the lesson's handler and wraps the answer it will give.
+  client.prependListener("authentication", (attempt: AuthContext) => {
+    const accept = attempt.accept.bind(attempt);
+    const reject = attempt.reject.bind(attempt);
+    attempt.accept = () => {
+      log(`${attempt.username} logged in (${attempt.method})`);
+      accept();
+    };
+    attempt.reject = (methods, isPartial) => {
+      // OpenSSH starts with "none" just to learn the methods; that is not a try.
+      if (attempt.method === "none") return reject(methods, isPartial);
+      failures += 1;
+      log(`${attempt.method} login refused for ${JSON.stringify(attempt.username)} (${failures} of ${limits.maxAuthTries})`);
+      if (failures >= limits.maxAuthTries) {
+        log("too many refused logins; disconnecting");
+        client.end();
+        return;
+      }
+      const answer = () => {
+        if (!closed) reject(methods, isPartial);
+      };
+      if (limits.passwordDelayMs > 0) setTimeout(answer, limits.passwordDelayMs);
+      else answer();
+    };
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * Everything no lesson offers is refused, with one log line: port forwarding both ways
+ * (direct-tcpip, tcpip-forward), Unix socket forwarding, other global requests, and on a
+ * session exec, subsystems (sftp), X11 and agent forwarding. ssh2 already refuses these when
+ * nothing listens; these listeners add the log line. When a lesson (or a student) handles one
+ * of them itself, the refusal steps aside.
+ *
+ * @example
+ * ```ts
+ * import { refuseTheRest } from "./refusals.ts";
+ * refuseTheRest(client, console.error);
+ * ```
+ * @module
+ */
+import type { EventEmitter } from "node:events";
+import type { Connection, Session } from "ssh2";
+
+type Log = (line: string) => void;
+type Reject = (() => void) | undefined;
+
+/** Adds a listener that refuses `event` unless someone else listens to it too. */
+function refuse(target: EventEmitter, event: string, describe: (...info: unknown[]) => string, log: Log): void {
+  target.on(event, (_accept: unknown, reject: Reject, ...info: unknown[]) => {
+    if (target.listenerCount(event) > 1) return; // a lesson handles it
+    log(`refused ${describe(...info)}`);
+    reject?.();
+  });
+}
+
+/** Refuses, and logs, what a connection may ask for beyond a session. */
+export function refuseTheRest(client: Connection, log: Log): void {
+  refuse(client, "tcpip", (info) => {
+    const { destIP, destPort } = info as { destIP: string; destPort: number };
+    return `port forwarding (direct-tcpip) to ${destIP}:${destPort}`;
+  }, log);
+  refuse(client, "openssh.streamlocal", (info) => {
+    return `Unix socket forwarding to ${(info as { socketPath: string }).socketPath}`;
+  }, log);
+  refuse(client, "request", (name) => `global request ${name}`, log);
+  onSession(client, (session) => refuseSessionExtras(session, log));
+}
+
+/** Refuses, and logs, the session requests no lesson uses. */
+export function refuseSessionExtras(session: Session, log: Log): void {
+  refuse(session, "exec", (info) => `exec ${JSON.stringify((info as { command: string }).command)}`, log);
+  refuse(session, "subsystem", (info) => `subsystem ${(info as { name: string }).name}`, log);
+  refuse(session, "sftp", () => "subsystem sftp", log);
+  refuse(session, "x11", () => "X11 forwarding", log);
+  refuse(session, "auth-agent", () => "agent forwarding", log);
+}
+
+/**
+ * Calls `watch` with each session the lesson accepts. ssh2 hands the lesson an `accept()`
+ * that creates the Session, so the only place to see it is on its way through `emit`.
+ */
+function onSession(client: Connection, watch: (session: Session) => void): void {
+  const emitter = client as unknown as EventEmitter;
+  const emit = emitter.emit;
+  emitter.emit = function (event: string | symbol, ...args: unknown[]): boolean {
+    if (event === "session") {
+      const [accept, reject] = args as [() => Session | undefined, unknown];
+      const acceptAndWatch = () => {
+        const session = accept();
+        if (session) watch(session);
+        return session;
+      };
+      return emit.call(this, event, acceptAndWatch, reject);
+    }
+    return emit.call(this, event, ...args);
+  };
+}
