@@ -140,8 +140,10 @@ export function connectProtocol(protocol: Protocol, { client, channel, session, 
   guard(() => protocol.makeConnection(transport)); // connectionMade: the banner goes out first
   channel.on("data", (bytes: Buffer) => guard(() => protocol.dataReceived(bytes)));
   onEof(channel, session, () => transport.loseConnection()); // no more input: end the session (lesson 6)
-  client.on("error", (error) => (failure ??= error));
+  const noteFailure = (error: Error) => (failure ??= error);
+  client.on("error", noteFailure);
   channel.once("close", () => {
+    client.off("error", noteFailure); // the connection may outlive this session
     guard(() => protocol.connectionLost(failure ? new ConnectionLost(failure.message) : new ConnectionDone()));
   });
 }

@@ -1,0 +1,130 @@
+/**
+ * A Protocol that throws ends its own session with one log line; every other session goes
+ * on. And an echo whose client does not read makes the server stop reading, not buffer.
+ */
+import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import { test } from "node:test";
+import type { ServerChannel } from "ssh2";
+import { password } from "../lessons/02-password.ts";
+import { acceptShells } from "../lessons/04-pty.ts";
+import { echoInput, input } from "../lessons/05-input.ts";
+import { ConnectionDone, EchoProtocol } from "../lessons/07-protocols.ts";
+import type { Lesson } from "../lessons/shared/lesson.ts";
+import { protocolLesson, serveInProcess } from "./helpers/in-process.ts";
+import { logIn, openShell, within } from "./helpers/ssh-client.ts";
+
+type Fault = "connectionMade" | "dataReceived" | "connectionLost" | undefined;
+
+test("an exception in a Protocol callback ends that session only, with one log line", async (t) => {
+  const faults: Fault[] = []; // what the next sessions' protocols will throw in, in order
+  const lost: string[] = [];
+  class Faulty extends EchoProtocol {
+    fault = faults.shift();
+    override connectionMade() {
+      if (this.fault === "connectionMade") throw new Error("boom in connectionMade");
+      super.connectionMade();
+    }
+    override dataReceived(bytes: Buffer) {
+      if (this.fault === "dataReceived") throw new Error("boom in dataReceived");
+      super.dataReceived(bytes);
+    }
+    override connectionLost(reason: Error) {
+      lost.push(String(reason));
+      if (this.fault === "connectionLost") throw new Error("boom in connectionLost");
+    }
+  }
+  const server = await serveInProcess(protocolLesson(() => new Faulty()));
+  const bystanderClient = await logIn(server.port);
+  const bystander = await openShell(bystanderClient, { term: "xterm", cols: 80, rows: 24 });
+  await bystander.waitFor("Echo protocol connected\r\n");
+  const bystanderStillEchoes = async (text: string) => {
+    const from = bystander.received().length;
+    bystander.channel.write(text);
+    await bystander.waitFor(`echo: '${text}'\r\n`, from);
+  };
+
+  for (const fault of ["connectionMade", "dataReceived", "connectionLost"] as const) {
+    await t.test(fault, async () => {
+      faults.push(fault);
+      const client = await logIn(server.port);
+      const shell = await openShell(client);
+      if (fault === "dataReceived") shell.channel.write("x");
+      if (fault === "connectionLost") shell.channel.end(); // a clean end, then the throw
+      await shell.closed();
+      const line = new RegExp(`error in the lesson's code: Error: boom in ${fault} \\(at .*protocol-faults\\.test\\.ts`);
+      await within(waitUntil(() => server.log.some((entry) => line.test(entry))), `log line for ${fault}`);
+      assert.equal(server.log.filter((entry) => line.test(entry)).length, 1);
+      await bystanderStillEchoes(fault);
+      client.end();
+    });
+  }
+  assert.equal(lost.length, 3, "connectionLost ran once for each faulty session");
+  bystanderClient.end();
+  await server.close();
+  assert.equal(lost.length, 4);
+  assert.equal(lost[3], String(new ConnectionDone()));
+});
+
+/** Resolves once `condition()` holds, checking after each turn of the event loop. */
+function waitUntil(condition: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => (condition() ? resolve() : setImmediate(check));
+    check();
+  });
+}
+
+/** Lesson 5, with each shell's server-side channel handed to `onShell` as well. */
+function inputLesson(onShell: (channel: ServerChannel) => void): Lesson {
+  return {
+    ...input,
+    serve(client, context) {
+      password.serve(client, context);
+      acceptShells(client, (channel) => {
+        onShell(channel);
+        echoInput(channel);
+      });
+    },
+  };
+}
+
+const MB = 1 << 20;
+
+for (const [name, makeLesson] of [
+  ["lesson 5's echoInput", inputLesson],
+  ["lesson 7's transport", (onShell: (channel: ServerChannel) => void) =>
+    protocolLesson(() => new (class extends EchoProtocol {
+      override connectionLost() {}
+    })(), onShell)],
+] as const) {
+  test(`${name}: a client that sends 16 MB and reads nothing makes the server wait, and loses nothing`, async () => {
+    const serverChannels: ServerChannel[] = [];
+    const server = await serveInProcess(makeLesson((channel) => serverChannels.push(channel)));
+    const client = await logIn(server.port);
+    const shell = await openShell(client);
+    shell.channel.pause(); // read nothing
+    const serverChannel = await within(waitUntil(() => serverChannels.length > 0).then(() => serverChannels[0]), "shell");
+    const paused = new Promise<void>((resolve) => serverChannel.once("pause", () => resolve()));
+    const chunk = Buffer.alloc(64 * 1024, "a");
+    for (let sent = 0; sent < 16 * MB; sent += chunk.length) shell.channel.write(chunk);
+
+    await within(paused, "the server pausing its input");
+    // While paused, what the server holds is bounded by ssh2's windows and buffers.
+    assert.ok(serverChannel.writableLength <= 4 * MB, `${serverChannel.writableLength} bytes waiting to go out`);
+    assert.ok(serverChannel.readableLength <= 4 * MB, `${serverChannel.readableLength} bytes waiting to be read`);
+
+    // Once the client reads again, every byte comes back.
+    let echoed = 0;
+    const all = new Promise<void>((resolve) => {
+      shell.channel.on("data", (data: Buffer) => {
+        for (const byte of data) if (byte === 0x61) echoed += 1;
+        if (echoed >= 16 * MB) resolve();
+      });
+    });
+    shell.channel.resume();
+    await within(all, () => `the echo of 16 MB (${echoed} bytes so far)`);
+    assert.equal(echoed, 16 * MB);
+    client.end();
+    await server.close();
+  });
+}
