@@ -28,7 +28,7 @@ import { password } from "./02-password.ts";
 import { endSession } from "./03-channel.ts";
 import { acceptShells } from "./04-pty.ts";
 import { onEof } from "./06-eof.ts";
-import type { Address, Lesson } from "./shared/lesson.ts";
+import type { Address, ConnectionContext, Lesson } from "./shared/lesson.ts";
 import { repr } from "./shared/repr.ts";
 import { send } from "./shared/send.ts";
 
@@ -39,6 +39,8 @@ export interface Transport {
   loseConnection(): void;
   getPeer(): Address;
   getHost(): Address;
+  /** The login name (Twisted's avatar id); not in Twisted's ITransport, but a chat room needs it. */
+  getUser(): string;
 }
 
 /** Why a connection ended, named as Twisted names it: the clean case. */
@@ -106,8 +108,8 @@ export interface Shell {
   client: Connection;
   channel: ServerChannel;
   session: Session;
-  peer: Address;
-  host: Address;
+  /** The connection's addresses and login name. */
+  context: ConnectionContext;
 }
 
 /**
@@ -116,7 +118,7 @@ export interface Shell {
  * exactly once, when the channel closes: with ConnectionDone, or with ConnectionLost when
  * the connection failed (a reset, say).
  */
-export function connectProtocol(protocol: Protocol, { client, channel, session, peer, host }: Shell): void {
+export function connectProtocol(protocol: Protocol, { client, channel, session, context }: Shell): void {
   let failure: Error | undefined;
   // An exception in the protocol is the connection's error: logged, and the connection ends.
   const guard = (callback: () => void) => {
@@ -133,8 +135,9 @@ export function connectProtocol(protocol: Protocol, { client, channel, session, 
     loseConnection() {
       if (channel.writable) endSession(channel); // exit-status 0, EOF, close (lesson 3)
     },
-    getPeer: () => peer,
-    getHost: () => host,
+    getPeer: () => context.peer,
+    getHost: () => context.host,
+    getUser: () => context.user ?? "",
   };
 
   guard(() => protocol.makeConnection(transport)); // connectionMade: the banner goes out first
@@ -160,7 +163,7 @@ export const protocols: Lesson = {
   serve(client, context) {
     password.serve(client, context); // log in as in lesson 2
     acceptShells(client, (channel, _terminal, session) => {
-      connectProtocol(new EchoProtocol(), { client, channel, session, peer: context.peer, host: context.host });
+      connectProtocol(new EchoProtocol(), { client, channel, session, context });
     });
   },
 };

@@ -31,6 +31,8 @@ export interface ConnectionContext {
   peer: Address;
   /** The server's end of the connection. */
   host: Address;
+  /** The login name, once the client has logged in (Twisted's avatar id). */
+  user?: string;
   /** Writes a line to the server's log (stderr), tagged with this connection. */
   log(message: string): void;
 }

@@ -8,13 +8,14 @@
  * - at most `maxStartups` connections may be logging in at once (sshd: MaxStartups 10:30:100).
  * The last two are kept by serve.ts, which sees connections before SSH does.
  *
- * The lessons only decide who may log in; this wraps their answers. Every attempt is logged
- * with the user name (the connection's log tag carries the address); never the password.
+ * The lessons only decide who may log in; this wraps their answers. Every refused attempt is
+ * logged with the user name (the connection's log tag carries the address); never the password.
  *
  * @example
  * ```ts
  * import { limitLogins, DEFAULT_LOGIN_LIMITS } from "./login-limits.ts";
- * limitLogins(client, DEFAULT_LOGIN_LIMITS, console.error); // before the lesson's own handler
+ * // Before the lesson's own handler:
+ * limitLogins(client, DEFAULT_LOGIN_LIMITS, console.error, (user) => console.error(`${user} is in`));
  * ```
  * @module
  */
@@ -39,10 +40,15 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
 };
 
 /**
- * Applies the delay and the attempt limit to `client`'s logins and logs each outcome. Call it
- * before the lesson adds its own "authentication" handler.
+ * Applies the delay and the attempt limit to `client`'s logins, logs each refusal, and tells
+ * `loggedIn` who got in. Call it before the lesson adds its own "authentication" handler.
  */
-export function limitLogins(client: Connection, limits: LoginLimits, log: (line: string) => void): void {
+export function limitLogins(
+  client: Connection,
+  limits: LoginLimits,
+  log: (line: string) => void,
+  loggedIn: (user: string, method: string) => void,
+): void {
   let failures = 0;
   let closed = false;
   client.once("close", () => (closed = true));
@@ -52,7 +58,7 @@ export function limitLogins(client: Connection, limits: LoginLimits, log: (line:
     const accept = attempt.accept.bind(attempt);
     const reject = attempt.reject.bind(attempt);
     attempt.accept = () => {
-      log(`${attempt.username} logged in (${attempt.method})`);
+      loggedIn(attempt.username, attempt.method);
       accept();
     };
     attempt.reject = (methods, isPartial) => {

@@ -23,7 +23,7 @@ import type { Server as NetServer, Socket } from "node:net";
 import ssh2 from "ssh2";
 import type { Connection, KexAlgorithm } from "ssh2";
 import type { HostKey } from "./host-keys.ts";
-import type { Address, Lesson } from "./lesson.ts";
+import type { Address, ConnectionContext, Lesson } from "./lesson.ts";
 import { DEFAULT_LOGIN_LIMITS, limitLogins, type LoginLimits } from "./login-limits.ts";
 import type { PasswordFile } from "./password-file.ts";
 import { refuseTheRest } from "./refusals.ts";
@@ -101,10 +101,13 @@ export function serveLesson(options: ServeOptions): Promise<LessonServer> {
       say(where ? `error in the lesson's code: ${error} (${where})` : error.message);
       client.end();
     });
-    say(`connection (${info.header.versions.software})`);
-    limitLogins(client, limits, say);
+    const context: ConnectionContext = { passwords, peer, host, log: say };
+    limitLogins(client, limits, say, (user, method) => {
+      context.user = user;
+      say(`${user} logged in with ${method} (${info.header.versions.software})`);
+    });
     refuseTheRest(client, say);
-    lesson.serve(client, { passwords, peer, host, log: say });
+    lesson.serve(client, context);
   });
 
   // We accept the TCP connections ourselves: to refuse extra ones before any crypto work, and

@@ -58,7 +58,7 @@ export function protocolLesson(
       password.serve(client, context);
       acceptShells(client, (channel, _terminal, session) => {
         onShell(channel, session);
-        connectProtocol(makeProtocol(), { client, channel, session, peer: context.peer, host: context.host });
+        connectProtocol(makeProtocol(), { client, channel, session, context });
       });
     },
   };
