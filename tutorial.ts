@@ -14,10 +14,12 @@ import { join, relative } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { protocolsWith } from "./lessons/07-protocols.ts";
 import { findLesson, lessons } from "./lessons/index.ts";
 import { checkListenPermission, isPermissionError } from "./lessons/shared/deno-permissions.ts";
 import { loadHostKeys } from "./lessons/shared/host-keys.ts";
 import type { Lesson } from "./lessons/shared/lesson.ts";
+import { loadProtocol } from "./lessons/shared/load-protocol.ts";
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from "./lessons/shared/login-limits.ts";
 import { readPasswordFile } from "./lessons/shared/password-file.ts";
 import { serveLesson } from "./lessons/shared/serve.ts";
@@ -34,6 +36,8 @@ Options:
   -p, --port <port>    TCP port to listen on (default 2022, as in the articles; 0 = any free port)
       --host <addr>    address to listen on (default 127.0.0.1: only this machine)
       --keys <dir>     where the host key and ssh-passwords live (default: keys/ beside tutorial.ts)
+      --protocol <module>  with lesson 7: serve the Protocol your module exports instead of
+                       EchoProtocol (e.g. lessons/protocols/chat-room.ts)
       --list           list the lessons
   -h, --help           show this help
 
@@ -56,6 +60,8 @@ interface Options {
   port: number;
   keys: string;
   limits: LoginLimits;
+  /** A student's Protocol module, for lesson 7. */
+  protocol?: string;
 }
 
 /** Reads the flags; returns undefined when there is nothing to serve (help, list). */
@@ -69,6 +75,7 @@ function parseOptions(args: string[]): Options | undefined {
         port: { type: "string", short: "p", default: "2022" },
         host: { type: "string", default: "127.0.0.1" },
         keys: { type: "string", default: DEFAULT_KEYS },
+        protocol: { type: "string" },
         list: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         "password-delay": { type: "string", default: String(DEFAULT_LOGIN_LIMITS.passwordDelayMs / 1000) },
@@ -84,6 +91,7 @@ function parseOptions(args: string[]): Options | undefined {
     console.log(`${USAGE}\n\n${lessonList()}`);
     return undefined;
   }
+  if (values.protocol !== undefined) values.lesson ??= "protocols";
   if (values.list || values.lesson === undefined) {
     console.log(lessonList());
     return undefined;
@@ -103,7 +111,10 @@ function parseOptions(args: string[]): Options | undefined {
     loginGraceMs: number("--login-grace", values["login-grace"], 0.001) * 1000,
     maxStartups: number("--max-startups", values["max-startups"], 1, true),
   };
-  return { lesson, host: values.host, port: Number(values.port), keys: values.keys, limits };
+  if (values.protocol !== undefined && lesson.slug !== "protocols") {
+    throw new UsageError(`--protocol works with lesson 7 (protocols), not with ${lesson.slug}`);
+  }
+  return { lesson, host: values.host, port: Number(values.port), keys: values.keys, limits, protocol: values.protocol };
 }
 
 /** A flag's value as a number no smaller than `least` (and whole, if asked). */
@@ -122,7 +133,15 @@ const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 async function main(args: string[]): Promise<void> {
   const options = parseOptions(args);
   if (!options) return;
-  const { lesson, host, keys } = options;
+  const { host, keys } = options;
+  let lesson = options.lesson;
+  const custom = options.protocol === undefined ? undefined : await loadProtocol(options.protocol);
+  if (custom) {
+    lesson = {
+      ...protocolsWith(custom.makeProtocol),
+      tryThis: "your Protocol's connectionMade runs, then dataReceived for each key; leave with Enter ~.",
+    };
+  }
   const show = (path: string) => relative(process.cwd(), path) || path;
 
   if (!existsSync(keys)) throw new UserError(`${keys}: no such folder (it should hold ssh-passwords and the host key)`);
@@ -159,6 +178,7 @@ async function main(args: string[]): Promise<void> {
     `Lesson ${lesson.number}: ${lesson.slug}`,
     `  "${lesson.title}" (${lesson.date})`,
     `  ${lesson.url}`,
+    ...(custom ? [`  serving ${options.protocol}: its ${custom.name}`] : []),
     ``,
     `Listening on ${server.address.host}:${port}`,
     ...hostKeys.map((key) => `${key.label} key fingerprint is ${key.fingerprint}.  (${show(key.file)})`),

@@ -20,7 +20,8 @@
  * and the server prints "Connection lost ConnectionDone: Connection was closed cleanly."
  * Or: printf 'hello\n' | ssh -T -p 2022 alice@localhost
  *
- * Exercise: write a Protocol that echoes in upper case, and serve it instead of EchoProtocol.
+ * Your own Protocol: `npx tsx tutorial.ts --lesson protocols --protocol ./my-protocol.ts` serves
+ * the Protocol your module exports (see lessons/protocols/ for two examples).
  */
 import type { Buffer } from "node:buffer";
 import type { Connection, ServerChannel, Session } from "ssh2";
@@ -151,19 +152,27 @@ export function connectProtocol(protocol: Protocol, { client, channel, session, 
   });
 }
 
-export const protocols: Lesson = {
-  number: 7,
-  slug: "protocols",
-  title: "Twisted Conch in 60 Seconds: Protocols",
-  date: "2011-08-01",
-  url: "https://as.ynchrono.us/twisted-conch-in-60-seconds-protocols.html",
-  login: "password",
-  tryThis: 'you see "Echo protocol connected", then each key echoed; leave with Enter ~.',
+/**
+ * Lesson 7's server with any Protocol: a new one from `makeProtocol` for each shell. This is
+ * what `tutorial.ts --protocol ./my-protocol.ts` serves.
+ */
+export function protocolsWith(makeProtocol: () => Protocol): Lesson {
+  return {
+    number: 7,
+    slug: "protocols",
+    title: "Twisted Conch in 60 Seconds: Protocols",
+    date: "2011-08-01",
+    url: "https://as.ynchrono.us/twisted-conch-in-60-seconds-protocols.html",
+    login: "password",
+    tryThis: 'you see "Echo protocol connected", then each key echoed; leave with Enter ~.',
 
-  serve(client, context) {
-    password.serve(client, context); // log in as in lesson 2
-    acceptShells(client, (channel, _terminal, session) => {
-      connectProtocol(new EchoProtocol(), { client, channel, session, context });
-    });
-  },
-};
+    serve(client, context) {
+      password.serve(client, context); // log in as in lesson 2
+      acceptShells(client, (channel, _terminal, session) => {
+        connectProtocol(makeProtocol(), { client, channel, session, context });
+      });
+    },
+  };
+}
+
+export const protocols: Lesson = protocolsWith(() => new EchoProtocol());

@@ -25,11 +25,12 @@ export const UNDER_DENO = "Deno" in globalThis;
 
 /**
  * The command that runs `tutorial.ts` under the runtime running the tests: under Deno with
- * the permissions the README lists, plus the temporary folder the tests make keys in.
+ * the permissions the README lists, plus lessons/ (for --protocol examples) and the
+ * temporary folder the tests make keys and modules in.
  */
 function tutorialCommand(args: string[]): [string, string[]] {
   if (!UNDER_DENO) return [process.execPath, ["--import", "tsx", "tutorial.ts", ...args]];
-  const dirs = `keys,${tmpdir()}`;
+  const dirs = `keys,lessons,${tmpdir()}`;
   return [process.execPath, ["run", "--no-prompt", "--allow-net=127.0.0.1", `--allow-read=${dirs}`, `--allow-write=${dirs}`, "tutorial.ts", ...args]];
 }
 
