@@ -16,9 +16,6 @@
  * your usual ones", so it asks for a password three times; every answer is refused, and it
  * ends with "alice@localhost: Permission denied ()." and exit status 255. The "()" is that
  * empty list. (`ssh -o BatchMode=yes` skips the prompts.) The server keeps running.
- *
- * Exercise: refuse the same way, but first log each attempt's user name and method
- * (`attempt.username`, `attempt.method`). What does `ssh` try before it gives up?
  */
 import type { Lesson } from "./shared/lesson.ts";
 
@@ -36,3 +33,13 @@ export const introduction: Lesson = {
     client.on("authentication", (attempt) => attempt.reject([]));
   },
 };
+
+/*
+ * Exercise 1. Log every login attempt before refusing it, as "login attempt: <method> by <user>"
+ * (`attempt.method`, `attempt.username`, and the `log` in serve's second argument).
+ * Which methods does `ssh` try before it gives up?
+ *
+ * Copy this file to lessons/my-introduction.ts, change it there, and check it:
+ *   EXERCISE=1 EXERCISE_FILE=lessons/my-introduction.ts npm run exercise
+ * (One solution is in lessons/solutions/.)
+ */

@@ -18,8 +18,6 @@
  * A wrong password gets "Permission denied, please try again."; the right one gets
  * "channel 0: open failed: administratively prohibited" and `ssh` exits 255. (Twisted's
  * refusal read "unknown channel type"; the effect is the same.)
- *
- * Exercise: let bob in with any password at all, and everyone else only with theirs.
  */
 import type { Lesson } from "./shared/lesson.ts";
 
@@ -42,3 +40,11 @@ export const password: Lesson = {
     });
   },
 };
+
+/*
+ * Exercise 2. Let bob in with any password at all, and everyone else only with their own.
+ *
+ * Copy this file to lessons/my-password.ts, change it there, and check it:
+ *   EXERCISE=2 EXERCISE_FILE=lessons/my-password.ts npm run exercise
+ * (One solution is in lessons/solutions/.)
+ */

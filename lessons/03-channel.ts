@@ -17,9 +17,6 @@
  * "This session is very simple.  Goodbye!", and `echo $?` prints 0.
  * Use plain `ssh` here, not `ssh -t`: OpenSSH 9 gives up on the whole session when a pty
  * it was explicitly told to get is refused, and then shows nothing.
- *
- * Exercise: say goodbye by name: "Goodbye, alice!" (the user name is known once
- * `client.on("authentication")` accepts it).
  */
 import type { ServerChannel } from "ssh2";
 import { password } from "./02-password.ts";
@@ -58,3 +55,12 @@ export const channel: Lesson = {
     });
   },
 };
+
+/*
+ * Exercise 3. Say goodbye by name: "This session is very simple.  Goodbye, alice!" (serve's second
+ * argument has `user`, the login name, once the client has logged in).
+ *
+ * Copy this file to lessons/my-channel.ts, change it there, and check it:
+ *   EXERCISE=3 EXERCISE_FILE=lessons/my-channel.ts npm run exercise
+ * (One solution is in lessons/solutions/.)
+ */

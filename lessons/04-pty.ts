@@ -17,9 +17,6 @@
  * In an 80x24 xterm: "Your terminal name is 'xterm'.  Your terminal is 80 columns wide and
  * 24 rows tall." Resize the window or run `TERM=vt100 ssh ...` and connect again.
  * `ssh -T` asks for no pty, and the shell says so.
- *
- * Exercise: report window-change requests as the terminal is resized (listen for
- * "window-change" on the session and keep the channel open until the client leaves).
  */
 import type { Connection, ServerChannel, Session } from "ssh2";
 import { Buffer } from "node:buffer";
@@ -81,3 +78,13 @@ export const pty: Lesson = {
     });
   },
 };
+
+/*
+ * Exercise 4. Keep the session open and report each resize: on the session's "window-change",
+ * write "Your terminal is now 100 columns wide and 30 rows tall." (with the new size);
+ * end the session (exit-status 0) when any key is pressed.
+ *
+ * Copy this file to lessons/my-pty.ts, change it there, and check it:
+ *   EXERCISE=4 EXERCISE_FILE=lessons/my-pty.ts npm run exercise
+ * (One solution is in lessons/solutions/.)
+ */

@@ -16,8 +16,6 @@
  *   npx tsx tutorial.ts --lesson input
  *   ssh -p 2022 alice@localhost        (password: goodpassword)
  * Type h, Enter, Ctrl-C, an arrow key, paste "it's" or "ü", then Enter ~. to leave.
- *
- * Exercise: echo whole lines instead of chunks: buffer the input until Enter ('\r').
  */
 import type { ServerChannel } from "ssh2";
 import type { Buffer } from "node:buffer";
@@ -51,3 +49,12 @@ export const input: Lesson = {
     acceptShells(client, echoInput); // accept pty and shell as in lesson 4
   },
 };
+
+/*
+ * Exercise 5. Echo whole lines instead of chunks: keep the input until Enter ('\r') and send
+ * `echo: 'hello'` for the line.
+ *
+ * Copy this file to lessons/my-input.ts, change it there, and check it:
+ *   EXERCISE=5 EXERCISE_FILE=lessons/my-input.ts npm run exercise
+ * (One solution is in lessons/solutions/.)
+ */

@@ -17,8 +17,6 @@
  * You see "echo: 'line one\nline two\n'" (or a few chunks), then "eof received", and
  * `echo $?` prints 0; the server prints "Channel closed". Interactively, with a pty, Ctrl-D
  * is still just a byte: leave with Enter ~. and the server prints "Channel closed" too.
- *
- * Exercise: count the bytes the client sent and say how many in the goodbye line.
  */
 import { password } from "./02-password.ts";
 import { endSession } from "./03-channel.ts";
@@ -67,3 +65,12 @@ export const eof: Lesson = {
     });
   },
 };
+
+/*
+ * Exercise 6. Say how much came in: answer EOF with "eof received after 18 bytes" (the count of
+ * input bytes).
+ *
+ * Copy this file to lessons/my-eof.ts, change it there, and check it:
+ *   EXERCISE=6 EXERCISE_FILE=lessons/my-eof.ts npm run exercise
+ * (One solution is in lessons/solutions/.)
+ */

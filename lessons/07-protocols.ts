@@ -176,3 +176,12 @@ export function protocolsWith(makeProtocol: () => Protocol): Lesson {
 }
 
 export const protocols: Lesson = protocolsWith(() => new EchoProtocol());
+
+/*
+ * Exercise 7. Write a Protocol that keeps a running total: answer each chunk with "total: 5 bytes"
+ * (the bytes so far) and hang up (loseConnection) when a chunk holds "q".
+ *
+ * Copy this file to lessons/my-protocols.ts, change it there, and check it:
+ *   EXERCISE=7 EXERCISE_FILE=lessons/my-protocols.ts npm run exercise
+ * (One solution is in lessons/solutions/.)
+ */

@@ -1,0 +1,16 @@
+/**
+ * Exercise 1, solved: log every login attempt (method and user) before refusing it.
+ * Check your own: EXERCISE=1 EXERCISE_FILE=lessons/my-introduction.ts npm run exercise
+ */
+import { introduction } from "../01-introduction.ts";
+import type { Lesson } from "../shared/lesson.ts";
+
+export const solution: Lesson = {
+  ...introduction,
+  serve(client, { log }) {
+    client.on("authentication", (attempt) => {
+      log(`login attempt: ${attempt.method} by ${attempt.username}`);
+      attempt.reject([]);
+    });
+  },
+};
