@@ -23,6 +23,7 @@ import { loadProtocol } from "./lessons/shared/load-protocol.ts";
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from "./lessons/shared/login-limits.ts";
 import { readPasswordFile } from "./lessons/shared/password-file.ts";
 import { serveLesson } from "./lessons/shared/serve.ts";
+import { tracePrinter } from "./lessons/shared/trace.ts";
 import { UserError } from "./lessons/shared/user-error.ts";
 
 const DEFAULT_KEYS = fileURLToPath(new URL("./keys", import.meta.url));
@@ -38,6 +39,7 @@ Options:
       --keys <dir>     where the host key and ssh-passwords live (default: keys/ beside tutorial.ts)
       --protocol <module>  with lesson 7: serve the Protocol your module exports instead of
                        EchoProtocol (e.g. lessons/protocols/chat-room.ts)
+      --trace          print every SSH event of every connection (login, requests, data, close)
       --list           list the lessons
   -h, --help           show this help
 
@@ -62,6 +64,7 @@ interface Options {
   limits: LoginLimits;
   /** A student's Protocol module, for lesson 7. */
   protocol?: string;
+  trace: boolean;
 }
 
 /** Reads the flags; returns undefined when there is nothing to serve (help, list). */
@@ -77,6 +80,7 @@ function parseOptions(args: string[]): Options | undefined {
         keys: { type: "string", default: DEFAULT_KEYS },
         protocol: { type: "string" },
         list: { type: "boolean" },
+        trace: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         "password-delay": { type: "string", default: String(DEFAULT_LOGIN_LIMITS.passwordDelayMs / 1000) },
         "max-auth-tries": { type: "string", default: String(DEFAULT_LOGIN_LIMITS.maxAuthTries) },
@@ -114,7 +118,15 @@ function parseOptions(args: string[]): Options | undefined {
   if (values.protocol !== undefined && lesson.slug !== "protocols") {
     throw new UsageError(`--protocol works with lesson 7 (protocols), not with ${lesson.slug}`);
   }
-  return { lesson, host: values.host, port: Number(values.port), keys: values.keys, limits, protocol: values.protocol };
+  return {
+    lesson,
+    host: values.host,
+    port: Number(values.port),
+    keys: values.keys,
+    limits,
+    protocol: values.protocol,
+    trace: values.trace ?? false,
+  };
 }
 
 /** A flag's value as a number no smaller than `least` (and whole, if asked). */
@@ -151,7 +163,15 @@ async function main(args: string[]): Promise<void> {
     console.error(`Warning: listening on ${host}, not only on this machine; the demo passwords in ${show(passwords.path)} let anyone who can reach it log in.`);
   }
   checkListenPermission(host, options.port);
-  const server = await serveLesson({ lesson, host, port: options.port, hostKeys, passwords, limits: options.limits });
+  const server = await serveLesson({
+    lesson,
+    host,
+    port: options.port,
+    hostKeys,
+    passwords,
+    limits: options.limits,
+    trace: options.trace ? tracePrinter() : undefined,
+  });
   const { port } = server.address;
 
   // Ctrl-C or SIGTERM: close the listener and the open sessions, then exit 0.

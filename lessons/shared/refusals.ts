@@ -1,9 +1,9 @@
 /**
  * Everything no lesson offers is refused, with one log line: port forwarding both ways
  * (direct-tcpip, tcpip-forward), Unix socket forwarding, other global requests, and on a
- * session exec, subsystems (sftp), X11 and agent forwarding. ssh2 already refuses these when
- * nothing listens; these listeners add the log line. When a lesson (or a student) handles one
- * of them itself, the refusal steps aside.
+ * session exec, subsystems (sftp), X11 and agent forwarding; env, window-change and signal
+ * quietly. ssh2 already refuses these when nothing listens; these listeners add the log line.
+ * When a lesson (or a student) handles one of them itself, the refusal steps aside.
  *
  * @example
  * ```ts
@@ -14,15 +14,16 @@
  */
 import type { EventEmitter } from "node:events";
 import type { Connection, Session } from "ssh2";
+import { onSession } from "./sessions.ts";
 
 type Log = (line: string) => void;
 type Reject = (() => void) | undefined;
 
-/** Adds a listener that refuses `event` unless someone else listens to it too. */
-function refuse(target: EventEmitter, event: string, describe: (...info: unknown[]) => string, log: Log): void {
+/** Adds a listener that refuses `event` (logged, if `log`) unless someone else listens too. */
+function refuse(target: EventEmitter, event: string, describe: (...info: unknown[]) => string, log?: Log): void {
   target.on(event, (_accept: unknown, reject: Reject, ...info: unknown[]) => {
     if (target.listenerCount(event) > 1) return; // a lesson handles it
-    log(`refused ${describe(...info)}`);
+    log?.(`refused ${describe(...info)}`);
     reject?.();
   });
 }
@@ -47,25 +48,7 @@ export function refuseSessionExtras(session: Session, log: Log): void {
   refuse(session, "sftp", () => "subsystem sftp", log);
   refuse(session, "x11", () => "X11 forwarding", log);
   refuse(session, "auth-agent", () => "agent forwarding", log);
-}
-
-/**
- * Calls `watch` with each session the lesson accepts. ssh2 hands the lesson an `accept()`
- * that creates the Session, so the only place to see it is on its way through `emit`.
- */
-function onSession(client: Connection, watch: (session: Session) => void): void {
-  const emitter = client as unknown as EventEmitter;
-  const emit = emitter.emit;
-  emitter.emit = function (event: string | symbol, ...args: unknown[]): boolean {
-    if (event === "session") {
-      const [accept, reject] = args as [() => Session | undefined, unknown];
-      const acceptAndWatch = () => {
-        const session = accept();
-        if (session) watch(session);
-        return session;
-      };
-      return emit.call(this, event, acceptAndWatch, reject);
-    }
-    return emit.call(this, event, ...args);
-  };
+  // Refused as ssh2 would, without a log line: Debian's ssh sends LANG with every session.
+  // Listening makes them visible to --trace.
+  for (const quiet of ["env", "window-change", "signal"]) refuse(session, quiet, () => quiet);
 }

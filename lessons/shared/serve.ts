@@ -27,6 +27,7 @@ import type { Address, ConnectionContext, Lesson } from "./lesson.ts";
 import { DEFAULT_LOGIN_LIMITS, limitLogins, type LoginLimits } from "./login-limits.ts";
 import type { PasswordFile } from "./password-file.ts";
 import { refuseTheRest } from "./refusals.ts";
+import { type TracePrint, traceConnection } from "./trace.ts";
 import { UserError } from "./user-error.ts";
 
 const { Server } = ssh2;
@@ -58,6 +59,8 @@ export interface ServeOptions {
   limits?: Partial<LoginLimits>;
   /** Where log lines go; stderr by default. */
   log?: (line: string) => void;
+  /** With `--trace`: where each SSH event of each connection is printed. */
+  trace?: TracePrint;
 }
 
 export interface LessonServer {
@@ -101,6 +104,7 @@ export function serveLesson(options: ServeOptions): Promise<LessonServer> {
       say(where ? `error in the lesson's code: ${error} (${where})` : error.message);
       client.end();
     });
+    if (options.trace) traceConnection(client, count, info, options.trace);
     const context: ConnectionContext = { passwords, peer, host, log: say };
     limitLogins(client, limits, say, (user, method) => {
       context.user = user;
