@@ -15,7 +15,7 @@ test("a session's events, in order, with connection and channel tags", async () 
     shell.channel.end();
     await shell.closed();
     client.end();
-    await server.waitForLine(/^#1 +connectionLost$/);
+    await server.waitForLine(/^#1 +connectionLost: closed cleanly$/);
 
     const expected = [
       /^#1 +connectionMade from 127\.0\.0\.1:\d+ \(ssh2js[\d.]+\)$/,
@@ -32,7 +32,7 @@ test("a session's events, in order, with connection and channel tags", async () 
       /^#1\.0 +exit-status 0$/,
       /^#1\.0 +loseConnection \(EOF and close sent\)$/,
       /^#1\.0 +closed$/,
-      /^#1 +connectionLost$/,
+      /^#1 +connectionLost: closed cleanly$/,
     ];
     const traced = server.stdout.lines.filter((line) => line.startsWith("#"));
     let at = 0;

@@ -99,7 +99,7 @@ export function traceConnection(client: Connection, number: number, info: Client
     attempt.reject = (reject as typeof attempt.reject).bind(attempt);
   });
   client.on("error", (error) => (failure ??= error));
-  client.on("close", () => print(tag, `connectionLost${failure ? `: ${failure.message}` : ""}`));
+  client.on("close", () => print(tag, `connectionLost: ${failure ? failure.message : "closed cleanly"}`));
 
   let sessions = 0;
   onSession(client, (session) => {
