@@ -1,0 +1,270 @@
+/**
+ * The benchmark: how many students, how fast, how much memory. It starts the lesson's server
+ * in a process of its own (or measures any SSH echo server given with --target) and drives it
+ * from this process with ssh2 clients, on loopback. Each figure is taken over several rounds
+ * and reported as its median and range; the server's CPU and memory come from /proc.
+ *
+ *   npm run bench                       the full run (about two minutes)
+ *   npm run bench -- --quick            a small run, in seconds
+ *   npm run bench -- --compare twisted  the same figures for the article's own program
+ *                                       (needs Debian's python3-twisted)
+ *   npm run bench -- --target 127.0.0.1:2022 --user alice --password goodpassword [--pid PID]
+ *
+ * The table goes to stdout, every number to bench/results.json (or --json FILE).
+ * @module
+ */
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { inParallel, openSession, paste, type Session, type Target } from "./load.ts";
+import { cpuMsOf, rssKbOf, type ServerProcess, startServer } from "./server-process.ts";
+import { percentile, type Summary, summarize } from "./stats.ts";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const MIB = 1024 * 1024;
+
+/** How much of everything: the full run, and --quick. */
+const PLANS = {
+  full: { rounds: 3, setup: { 1: 200, 20: 400 }, typing: [10, 100, 200], typingMs: 3000, pasteBytes: 10 * MIB, idle: [100, 500], churn: 5000 },
+  quick: { rounds: 2, setup: { 1: 20, 20: 40 }, typing: [10, 50], typingMs: 1000, pasteBytes: 2 * MIB, idle: [20, 50], churn: 200 },
+};
+type Plan = typeof PLANS.full;
+
+/** One server's figures. Null where the server's pid is unknown (CPU and memory). */
+interface Figures {
+  server: string;
+  cipher: string;
+  setup: Record<string, { sessionsPerSecond: Summary; cpuMsPerSession: Summary | null }>;
+  typing: Record<string, { p50Ms: Summary; p99Ms: Summary }>;
+  paste: Record<string, { mbPerSecond: Summary; cpuMsPerMb: Summary | null }>;
+  memory: { startKb: number; idleKb: Record<string, number>; kbPerIdleSession: number; afterChurnKb: number; churned: number } | null;
+}
+
+interface Measured {
+  target: Target;
+  pid?: number;
+  label: string;
+}
+
+async function rounds<T>(count: number, run: () => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  for (let i = 0; i < count; i++) results.push(await run());
+  return results;
+}
+
+/** Wall time and server CPU around `work`. */
+async function timed(pid: number | undefined, work: () => Promise<void>): Promise<{ ms: number; cpuMs: number | null }> {
+  const cpu = pid ? cpuMsOf(pid) : 0;
+  const started = performance.now();
+  await work();
+  return { ms: performance.now() - started, cpuMs: pid ? cpuMsOf(pid) - cpu : null };
+}
+
+const summaryOrNull = (values: (number | null)[]) =>
+  values.every((value) => value !== null) ? summarize(values as number[]) : null;
+
+async function measure({ target, pid, label }: Measured, plan: Plan): Promise<Figures> {
+  const note = (text: string) => console.error(`  ${label}: ${text}`);
+  const probe = await openSession(target);
+  const cipher = probe.cipher;
+  await probe.close();
+
+  // 1. Memory first, on a server that has done little yet.
+  let memory: Figures["memory"] = null;
+  if (pid) {
+    note("memory");
+    const startKb = rssKbOf(pid);
+    const idle: Session[] = [];
+    const idleKb: Record<string, number> = {};
+    for (const count of plan.idle) {
+      await inParallel(count - idle.length, 20, async () => void idle.push(await openSession(target)));
+      idleKb[count] = rssKbOf(pid);
+    }
+    const [fewer, more] = plan.idle;
+    const kbPerIdleSession = (idleKb[more] - idleKb[fewer]) / (more - fewer);
+    await Promise.all(idle.map((session) => session.close()));
+    await inParallel(plan.churn, 20, async () => {
+      const session = await openSession(target);
+      await session.echo("x");
+      await session.close();
+    });
+    memory = { startKb, idleKb, kbPerIdleSession, afterChurnKb: rssKbOf(pid), churned: plan.churn };
+  }
+
+  // 2. Session set-up: connect, log in, pty, shell, banner, one echo, close.
+  const setup: Figures["setup"] = {};
+  for (const [concurrency, count] of Object.entries(plan.setup)) {
+    note(`set-up, concurrency ${concurrency}`);
+    const runs = await rounds(plan.rounds, () =>
+      timed(pid, () =>
+        inParallel(count, Number(concurrency), async () => {
+          const session = await openSession(target);
+          await session.echo("x");
+          await session.close();
+        })
+      )
+    );
+    setup[concurrency] = {
+      sessionsPerSecond: summarize(runs.map((run) => count / (run.ms / 1000))),
+      cpuMsPerSession: summaryOrNull(runs.map((run) => (run.cpuMs === null ? null : run.cpuMs / count))),
+    };
+  }
+
+  // 3. Typing: K sessions, each sending one byte every 50 ms.
+  const typing: Figures["typing"] = {};
+  for (const count of plan.typing) {
+    note(`typing, ${count} sessions`);
+    const sessions: Session[] = [];
+    await inParallel(count, 20, async () => void sessions.push(await openSession(target)));
+    const runs = await rounds(plan.rounds, async () => {
+      const latencies: number[] = [];
+      const until = performance.now() + plan.typingMs;
+      await Promise.all(sessions.map(async (session, index) => {
+        await new Promise((resolve) => setTimeout(resolve, (50 * index) / sessions.length)); // spread the starts
+        while (performance.now() < until) {
+          const started = performance.now();
+          latencies.push(await session.echo("k"));
+          const rest = 50 - (performance.now() - started);
+          if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
+        }
+      }));
+      return latencies;
+    });
+    await Promise.all(sessions.map((session) => session.close()));
+    typing[count] = {
+      p50Ms: summarize(runs.map((latencies) => percentile(latencies, 0.5))),
+      p99Ms: summarize(runs.map((latencies) => percentile(latencies, 0.99))),
+    };
+  }
+
+  // 4. Paste: the bytes through one session, and split over ten at once.
+  const paste_: Figures["paste"] = {};
+  for (const sessionsCount of [1, 10]) {
+    note(`paste, ${sessionsCount} session(s)`);
+    const sessions = await Promise.all(Array.from({ length: sessionsCount }, () => openSession(target)));
+    const each = Math.floor(plan.pasteBytes / sessionsCount);
+    const runs = await rounds(plan.rounds, () =>
+      timed(pid, () =>
+        Promise.all(sessions.map((session) => {
+          const echoed = session.waitForBytes(0x61, each); // 'a' comes back as 'a' in the repr
+          return paste(session.channel, 0x61, each).then(() => echoed);
+        })).then(() => {})
+      )
+    );
+    await Promise.all(sessions.map((session) => session.close()));
+    const mb = (each * sessionsCount) / MIB;
+    paste_[sessionsCount] = {
+      mbPerSecond: summarize(runs.map((run) => mb / (run.ms / 1000))),
+      cpuMsPerMb: summaryOrNull(runs.map((run) => (run.cpuMs === null ? null : run.cpuMs / mb))),
+    };
+  }
+  return { server: label, cipher, setup, typing, paste: paste_, memory };
+}
+
+// ---- the report ------------------------------------------------------------------------
+
+const fmt = (value: number) => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
+const show = (summary: Summary | null | undefined) =>
+  summary ? `${fmt(summary.median)} [${fmt(summary.min)}–${fmt(summary.max)}]` : "–";
+
+function table(figures: Figures[], plan: Plan): string {
+  const [ours, theirs] = figures;
+  const rows: [string, (f: Figures) => Summary | null | undefined, string, boolean][] = [];
+  for (const concurrency of Object.keys(plan.setup)) {
+    rows.push([`set-up, concurrency ${concurrency}: sessions/s`, (f) => f.setup[concurrency]?.sessionsPerSecond, "", true]);
+    rows.push([`set-up, concurrency ${concurrency}: server CPU ms/session`, (f) => f.setup[concurrency]?.cpuMsPerSession, "≤ ½ Twisted (~0.85)", false]);
+  }
+  for (const count of plan.typing) {
+    rows.push([`typing, ${count} sessions: echo p50 ms`, (f) => f.typing[count]?.p50Ms, "", false]);
+    rows.push([`typing, ${count} sessions: echo p99 ms`, (f) => f.typing[count]?.p99Ms, count === 200 ? "< 2" : "", false]);
+  }
+  for (const count of [1, 10]) {
+    rows.push([`paste ${plan.pasteBytes / MIB} MiB, ${count} session(s): MB/s`, (f) => f.paste[count]?.mbPerSecond, count === 1 ? "≥ 200, ≥ 2× Twisted" : "", true]);
+    rows.push([`paste ${plan.pasteBytes / MIB} MiB, ${count} session(s): server CPU ms/MB`, (f) => f.paste[count]?.cpuMsPerMb, "", false]);
+  }
+  const memoryRow = (name: string, pick: (m: NonNullable<Figures["memory"]>) => number, target = "") =>
+    rows.push([name, (f) => (f.memory ? { median: pick(f.memory), min: pick(f.memory), max: pick(f.memory) } : null), target, false]);
+  memoryRow("memory: server RSS at start, KB", (m) => m.startKb);
+  for (const count of plan.idle) memoryRow(`memory: RSS with ${count} idle sessions, KB`, (m) => m.idleKb[count]);
+  memoryRow("memory: KB per idle session", (m) => m.kbPerIdleSession, "≤ 32");
+  memoryRow(`memory: RSS after ${plan.churn} sessions came and went, KB`, (m) => m.afterChurnKb, "no growth");
+
+  const header = ["figure (median [min–max])", ours.server, ...(theirs ? [theirs.server, "ours/theirs"] : []), "target"];
+  const lines = rows.map(([name, pick, target]) => {
+    const a = pick(ours);
+    const b = theirs ? pick(theirs) : undefined;
+    const ratio = a && b ? `${(a.median / b.median).toFixed(2)}×` : "–";
+    return [name, show(a), ...(theirs ? [show(b), ratio] : []), target];
+  });
+  const widths = header.map((_, column) => Math.max(...[header, ...lines].map((line) => line[column].length)));
+  const render = (line: string[]) => line.map((cell, column) => cell.padEnd(widths[column])).join("  ");
+  const ciphers = figures.map((f) => `${f.server}: ${f.cipher}`).join("; ");
+  return [render(header), render(widths.map((w) => "-".repeat(w))), ...lines.map(render), "", `cipher agreed (client to server): ${ciphers}`].join("\n");
+}
+
+// ---- main --------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: "boolean" },
+      lesson: { type: "string", default: "protocols" },
+      target: { type: "string" },
+      user: { type: "string", default: "alice" },
+      password: { type: "string", default: "goodpassword" },
+      pid: { type: "string" },
+      compare: { type: "string" },
+      json: { type: "string", default: "bench/results.json" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log("Usage: npm run bench -- [--quick] [--lesson protocols] [--compare twisted] [--json FILE]\n" +
+      "                      [--target HOST:PORT --user U --password P [--pid PID]]");
+    return;
+  }
+  if (values.compare !== undefined && values.compare !== "twisted") throw new Error(`--compare ${values.compare}: only "twisted" is known`);
+  const plan = values.quick ? PLANS.quick : PLANS.full;
+  const started: ServerProcess[] = [];
+  const measured: Figures[] = [];
+  try {
+    if (values.target) {
+      const [host, port] = values.target.split(":");
+      const target = { host, port: Number(port), user: values.user, password: values.password };
+      measured.push(await measure({ target, pid: values.pid ? Number(values.pid) : undefined, label: values.target }, plan));
+    } else {
+      const ours = await startServer([process.execPath, "--import", "tsx", "tutorial.ts", "--lesson", values.lesson,
+        "--port", "0", "--password-delay", "0"], ROOT);
+      started.push(ours);
+      const target = { host: "127.0.0.1", port: ours.port, user: values.user, password: values.password };
+      measured.push(await measure({ target, pid: ours.pid, label: `ssh2 (${values.lesson}, Node ${process.version})` }, plan));
+      await ours.stop();
+    }
+    if (values.compare === "twisted") {
+      try {
+        execFileSync("/usr/bin/python3", ["-c", "import twisted.conch"], { stdio: "ignore" });
+      } catch {
+        throw new Error("--compare twisted needs Debian's Twisted: sudo apt-get install python3-twisted");
+      }
+      const twisted = await startServer(["/usr/bin/python3", "bench/twisted_echo.py", "--port", "0", "--keys", "keys"], ROOT);
+      started.push(twisted);
+      const version = execFileSync("/usr/bin/python3", ["-c", "import twisted; print(twisted.__version__)"], { encoding: "utf8" }).trim();
+      const target = { host: "127.0.0.1", port: twisted.port, user: values.user, password: values.password };
+      measured.push(await measure({ target, pid: twisted.pid, label: `Twisted ${version} (the seed)` }, plan));
+    }
+  } finally {
+    await Promise.all(started.map((server) => server.stop()));
+  }
+  const machine = `${process.platform} ${process.arch}, ${(await import("node:os")).cpus().length} cores, Node ${process.version}`;
+  console.log(`\n${machine}; ${values.quick ? "--quick" : "full run"}, ${plan.rounds} rounds each\n`);
+  console.log(table(measured, plan));
+  writeFileSync(values.json, JSON.stringify({ machine, plan, figures: measured }, null, 2) + "\n");
+  console.log(`\nEvery number: ${values.json}`);
+}
+
+main().catch((error) => {
+  console.error(`bench: ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
+});

@@ -1,0 +1,84 @@
+/**
+ * The server under test, in a process of its own, and what the kernel says it costs: CPU
+ * time (utime + stime from /proc/PID/stat) and resident memory (VmRSS from /proc/PID/status).
+ * Reading /proc for the server's pid counts the server alone, never the load generator.
+ *
+ * @example
+ * ```ts
+ * import { startServer } from "./server-process.ts";
+ * const server = await startServer(["node", "--import", "tsx", "tutorial.ts", "--lesson", "7", "--port", "0"]);
+ * const cpu = server.cpuMs(); // ... work ... server.cpuMs() - cpu
+ * await server.stop();
+ * ```
+ * @module
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux (getconf CLK_TCK)
+
+export interface ServerProcess {
+  pid: number;
+  port: number;
+  /** CPU time used so far (user + system), in ms, with 10 ms resolution. */
+  cpuMs(): number;
+  /** Resident memory now, in KB. */
+  rssKb(): number;
+  stop(): Promise<void>;
+}
+
+/** CPU ms of any process by pid. */
+export function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND; // utime, stime
+}
+
+/** Resident memory of any process by pid, in KB. */
+export function rssKbOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? NaN);
+}
+
+/**
+ * Starts `command` and waits (at most 20 s) for it to print `Listening on <host>:<port>` or,
+ * for other servers, `listening on port <port>`.
+ */
+export function startServer(command: string[], cwd?: string): Promise<ServerProcess> {
+  const child = spawn(command[0], command.slice(1), { cwd, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`no "listening" line within 20 s:\n${output}`)), 20_000);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      child.kill("SIGKILL");
+      reject(error);
+    };
+    const onOutput = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on (?:\S+:|port )(\d+)/i.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      child.stdout!.resume(); // keep draining: a server that blocks on stdout would skew the figures
+      child.stderr!.resume();
+      child.stdout!.off("data", onOutput);
+      child.stderr!.off("data", onOutput);
+      resolve({
+        pid: child.pid!,
+        port: Number(match[1]),
+        cpuMs: () => cpuMsOf(child.pid!),
+        rssKb: () => rssKbOf(child.pid!),
+        stop: () =>
+          new Promise((done) => {
+            if (child.exitCode !== null) return done();
+            child.once("exit", () => done());
+            child.kill("SIGTERM");
+            setTimeout(() => child.kill("SIGKILL"), 3000).unref();
+          }),
+      });
+    };
+    child.stdout!.on("data", onOutput);
+    child.stderr!.on("data", onOutput);
+    child.once("exit", (code) => fail(new Error(`server exited with ${code}:\n${output}`)));
+  });
+}
