@@ -39,13 +39,24 @@ interface Figures {
   setup: Record<string, { sessionsPerSecond: Summary; cpuMsPerSession: Summary | null }>;
   typing: Record<string, { p50Ms: Summary; p99Ms: Summary }>;
   paste: Record<string, { mbPerSecond: Summary; cpuMsPerMb: Summary | null }>;
-  memory: { startKb: number; idleKb: Record<string, number>; kbPerIdleSession: number; afterChurnKb: number; churned: number } | null;
+  memory: {
+    startKb: number;
+    idleKb: Record<string, number>;
+    kbPerIdleSession: number;
+    afterChurnKb: number;
+    churned: number;
+    /** The heap in use after a full collection, before and after the churn (ours only). */
+    heapBeforeChurnKb?: number;
+    heapAfterChurnKb?: number;
+  } | null;
 }
 
 interface Measured {
   target: Target;
   pid?: number;
   label: string;
+  /** Asks the server to collect its garbage (ours and the Twisted port answer SIGUSR2). */
+  collectGarbage?: () => Promise<number | undefined>;
 }
 
 async function rounds<T>(count: number, run: () => Promise<T>): Promise<T[]> {
@@ -65,7 +76,7 @@ async function timed(pid: number | undefined, work: () => Promise<void>): Promis
 const summaryOrNull = (values: (number | null)[]) =>
   values.every((value) => value !== null) ? summarize(values as number[]) : null;
 
-async function measure({ target, pid, label }: Measured, plan: Plan): Promise<Figures> {
+async function measure({ target, pid, label, collectGarbage }: Measured, plan: Plan): Promise<Figures> {
   const note = (text: string) => console.error(`  ${label}: ${text}`);
   const probe = await openSession(target);
   const cipher = probe.cipher;
@@ -75,22 +86,29 @@ async function measure({ target, pid, label }: Measured, plan: Plan): Promise<Fi
   let memory: Figures["memory"] = null;
   if (pid) {
     note("memory");
-    const startKb = rssKbOf(pid);
+    const rss = async () => {
+      await collectGarbage?.();
+      return rssKbOf(pid);
+    };
+    const startKb = await rss();
     const idle: Session[] = [];
     const idleKb: Record<string, number> = {};
     for (const count of plan.idle) {
       await inParallel(count - idle.length, 20, async () => void idle.push(await openSession(target)));
-      idleKb[count] = rssKbOf(pid);
+      idleKb[count] = await rss();
     }
     const [fewer, more] = plan.idle;
     const kbPerIdleSession = (idleKb[more] - idleKb[fewer]) / (more - fewer);
     await Promise.all(idle.map((session) => session.close()));
+    const heapBeforeChurnKb = await collectGarbage?.();
     await inParallel(plan.churn, 20, async () => {
       const session = await openSession(target);
       await session.echo("x");
       await session.close();
     });
-    memory = { startKb, idleKb, kbPerIdleSession, afterChurnKb: rssKbOf(pid), churned: plan.churn };
+    const afterChurnKb = await rss();
+    const heapAfterChurnKb = await collectGarbage?.();
+    memory = { startKb, idleKb, kbPerIdleSession, afterChurnKb, churned: plan.churn, heapBeforeChurnKb, heapAfterChurnKb };
   }
 
   // 2. Session set-up: connect, log in, pty, shell, banner, one echo, close.
@@ -148,7 +166,7 @@ async function measure({ target, pid, label }: Measured, plan: Plan): Promise<Fi
     const runs = await rounds(plan.rounds, () =>
       timed(pid, () =>
         Promise.all(sessions.map((session) => {
-          const echoed = session.waitForBytes(0x61, each); // 'a' comes back as 'a' in the repr
+          const echoed = session.waitForEcho(each); // 'a' comes back as 'a' in the repr
           return paste(session.channel, 0x61, each).then(() => echoed);
         })).then(() => {})
       )
@@ -189,7 +207,13 @@ function table(figures: Figures[], plan: Plan): string {
   memoryRow("memory: server RSS at start, KB", (m) => m.startKb);
   for (const count of plan.idle) memoryRow(`memory: RSS with ${count} idle sessions, KB`, (m) => m.idleKb[count]);
   memoryRow("memory: KB per idle session", (m) => m.kbPerIdleSession, "≤ 32");
-  memoryRow(`memory: RSS after ${plan.churn} sessions came and went, KB`, (m) => m.afterChurnKb, "no growth");
+  memoryRow(`memory: RSS after ${plan.churn} sessions came and went, KB`, (m) => m.afterChurnKb);
+  const heap = (pick: (m: NonNullable<Figures["memory"]>) => number | undefined) => (f: Figures) => {
+    const value = f.memory ? pick(f.memory) : undefined;
+    return value === undefined ? null : { median: value, min: value, max: value };
+  };
+  rows.push([`memory: heap after GC, before those ${plan.churn} sessions, KB`, heap((m) => m.heapBeforeChurnKb), "", false]);
+  rows.push([`memory: heap after GC, after them, KB`, heap((m) => m.heapAfterChurnKb), "no growth", false]);
 
   const header = ["figure (median [min–max])", ours.server, ...(theirs ? [theirs.server, "ours/theirs"] : []), "target"];
   const lines = rows.map(([name, pick, target]) => {
@@ -235,11 +259,12 @@ async function main(): Promise<void> {
       const target = { host, port: Number(port), user: values.user, password: values.password };
       measured.push(await measure({ target, pid: values.pid ? Number(values.pid) : undefined, label: values.target }, plan));
     } else {
-      const ours = await startServer([process.execPath, "--import", "tsx", "tutorial.ts", "--lesson", values.lesson,
-        "--port", "0", "--password-delay", "0"], ROOT);
+      const ours = await startServer([process.execPath, "--expose-gc", "--import", "tsx", "--import", "./bench/gc-on-signal.ts",
+        "tutorial.ts", "--lesson", values.lesson, "--port", "0", "--password-delay", "0"], ROOT);
       started.push(ours);
       const target = { host: "127.0.0.1", port: ours.port, user: values.user, password: values.password };
-      measured.push(await measure({ target, pid: ours.pid, label: `ssh2 (${values.lesson}, Node ${process.version})` }, plan));
+      const label = `ssh2 (${values.lesson}, Node ${process.version})`;
+      measured.push(await measure({ target, pid: ours.pid, label, collectGarbage: ours.collectGarbage }, plan));
       await ours.stop();
     }
     if (values.compare === "twisted") {
@@ -252,7 +277,8 @@ async function main(): Promise<void> {
       started.push(twisted);
       const version = execFileSync("/usr/bin/python3", ["-c", "import twisted; print(twisted.__version__)"], { encoding: "utf8" }).trim();
       const target = { host: "127.0.0.1", port: twisted.port, user: values.user, password: values.password };
-      measured.push(await measure({ target, pid: twisted.pid, label: `Twisted ${version} (the seed)` }, plan));
+      const label = `Twisted ${version} (the seed)`;
+      measured.push(await measure({ target, pid: twisted.pid, label, collectGarbage: twisted.collectGarbage }, plan));
     }
   } finally {
     await Promise.all(started.map((server) => server.stop()));

@@ -17,6 +17,7 @@ import type { ClientChannel } from "ssh2";
 
 const { Client } = ssh2;
 const LIMIT_MS = 30_000;
+const CRLF = Buffer.from("\r\n");
 
 export interface Target {
   host: string;
@@ -32,8 +33,8 @@ export interface Session {
   channel: ClientChannel;
   /** Sends `key` and resolves with the ms until a whole echo line came back. */
   echo(key: string): Promise<number>;
-  /** Resolves once `count` bytes equal to `byte` have come back since the last call. */
-  waitForBytes(byte: number, count: number): Promise<void>;
+  /** Resolves once `count` bytes of plain input (like 'a') have come back as echo lines. */
+  waitForEcho(count: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -84,12 +85,19 @@ export function openSession(target: Target): Promise<Session> {
           channel.write(key);
         }), "an echo");
       },
-      waitForBytes(byte, count) {
+      waitForEcho(count) {
+        // The echo of plain bytes is `echo: '` + the bytes + `'\r\n`: 10 bytes around each
+        // chunk. Counting line ends (a native search) is much cheaper than looking at each byte.
         return bounded(new Promise<void>((resolve) => {
-          let seen = 0;
+          let bytes = 0;
+          let lines = 0;
+          let endedWithCR = false;
           onData = (chunk) => {
-            for (let i = 0; i < chunk.length; i++) if (chunk[i] === byte) seen++;
-            if (seen < count) return;
+            bytes += chunk.length;
+            if (endedWithCR && chunk[0] === 0x0a) lines++;
+            for (let i = chunk.indexOf(CRLF); i !== -1; i = chunk.indexOf(CRLF, i + 2)) lines++;
+            endedWithCR = chunk[chunk.length - 1] === 0x0d;
+            if (bytes - 10 * lines < count) return;
             onData = undefined;
             resolve();
           };

@@ -24,6 +24,11 @@ export interface ServerProcess {
   cpuMs(): number;
   /** Resident memory now, in KB. */
   rssKb(): number;
+  /**
+   * Asks the server for a full garbage collection (SIGUSR2), waits until it is done, and
+   * resolves with the heap in use after it, in KB, if the server said (ours does).
+   */
+  collectGarbage(): Promise<number | undefined>;
   stop(): Promise<void>;
 }
 
@@ -59,15 +64,31 @@ export function startServer(command: string[], cwd?: string): Promise<ServerProc
       const match = /listening on (?:\S+:|port )(\d+)/i.exec(output);
       if (!match) return;
       clearTimeout(timer);
-      child.stdout!.resume(); // keep draining: a server that blocks on stdout would skew the figures
-      child.stderr!.resume();
       child.stdout!.off("data", onOutput);
       child.stderr!.off("data", onOutput);
+      // Keep draining (a server blocked on its stdout would skew the figures), and watch for
+      // the garbage collector's answers.
+      let collected: ((heapKb: number | undefined) => void) | undefined;
+      child.stdout!.on("data", (chunk: Buffer) => {
+        const answer = /\[bench\] gc \w+(?: heap=(\d+))?/.exec(chunk.toString());
+        if (answer) collected?.(answer[1] === undefined ? undefined : Number(answer[1]));
+      });
+      child.stderr!.resume();
       resolve({
         pid: child.pid!,
         port: Number(match[1]),
         cpuMs: () => cpuMsOf(child.pid!),
         rssKb: () => rssKbOf(child.pid!),
+        collectGarbage: () =>
+          new Promise<number | undefined>((done, failed) => {
+            const timer = setTimeout(() => failed(new Error("the server did not answer SIGUSR2 within 10 s")), 10_000);
+            collected = (heapKb) => {
+              clearTimeout(timer);
+              collected = undefined;
+              done(heapKb);
+            };
+            child.kill("SIGUSR2");
+          }),
         stop: () =>
           new Promise((done) => {
             if (child.exitCode !== null) return done();

@@ -10,11 +10,12 @@
  * ```
  * @module
  */
-import { createHash } from "node:crypto";
+import { createHash, createPrivateKey } from "node:crypto";
 import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import ssh2 from "ssh2";
+import type { ParsedKey } from "ssh2";
 import { describe, UserError } from "./user-error.ts";
 
 const { utils } = ssh2;
@@ -25,8 +26,8 @@ export const HOST_KEY_FILES = ["ssh_host_ed25519_key", "ssh_host_rsa_key", "id_e
 /** One host key, ready for ssh2's `hostKeys` option. */
 export interface HostKey {
   file: string;
-  /** The private key text (OpenSSH or PEM). */
-  data: string;
+  /** The key, parsed by ssh2 (see {@link signFaster}). */
+  parsed: ParsedKey;
   /** The SSH key type, e.g. `ssh-ed25519`. */
   type: string;
   /** How `ssh` names the type in its messages, e.g. `ED25519`. */
@@ -56,7 +57,20 @@ export function readHostKey(file: string): HostKey {
     throw new UserError(`${file}: not a usable host key (${key?.message ?? "no key found"})`);
   }
   if (!key.isPrivateKey()) throw new UserError(`${file}: holds a public key; the server needs the private key`);
-  return { file, data, type: key.type, label: labelOf(key.type), fingerprint: fingerprintOf(key.getPublicSSH()) };
+  signFaster(key);
+  return { file, parsed: key, type: key.type, label: labelOf(key.type), fingerprint: fingerprintOf(key.getPublicSSH()) };
+}
+
+/**
+ * ssh2 keeps a host key's private half as PEM text and signs each handshake with that text,
+ * so Node parses the key again for every connection: half the server's CPU for a session
+ * here (0.7 ms of 1.4 ms with ed25519). Node's sign() takes a parsed KeyObject just as well,
+ * so the text is swapped for one, once. Should ssh2's internals change, the key stays as is.
+ */
+function signFaster(key: ParsedKey): void {
+  const slot = Object.getOwnPropertySymbols(key).find((symbol) => symbol.description === "Private key PEM");
+  const holder = key as unknown as Record<symbol, unknown>;
+  if (slot && typeof holder[slot] === "string") holder[slot] = createPrivateKey(holder[slot] as string);
 }
 
 /** The SHA256 fingerprint of a public key blob, as `ssh` and `ssh-keygen -l` print it. */

@@ -20,6 +20,7 @@
  */
 import { createServer } from "node:net";
 import type { Server as NetServer, Socket } from "node:net";
+import process from "node:process";
 import ssh2 from "ssh2";
 import type { Connection, KexAlgorithm } from "ssh2";
 import type { HostKey } from "./host-keys.ts";
@@ -83,7 +84,7 @@ export function serveLesson(options: ServeOptions): Promise<LessonServer> {
   let count = 0;
 
   const ssh = new Server({
-    hostKeys: options.hostKeys.map((key) => key.data),
+    hostKeys: options.hostKeys.map((key) => ({ key: key.parsed })),
     algorithms: { kex: KEY_EXCHANGES },
   }, (connection, info) => {
     const client = connection as RawConnection;
@@ -132,6 +133,7 @@ export function serveLesson(options: ServeOptions): Promise<LessonServer> {
       loggingIn.delete(socket);
     };
     loggingIn.set(socket, stopClock);
+    coalesceWrites(socket);
     socket.once("close", () => {
       if (loggingIn.has(socket)) log(`${from} left without logging in`);
       stopClock();
@@ -153,6 +155,28 @@ export function serveLesson(options: ServeOptions): Promise<LessonServer> {
       });
     });
   });
+}
+
+/**
+ * ssh2 writes each SSH packet to the socket on its own, and with Nagle off each write is a
+ * system call: a handshake sends several packets at once, and an echo of a 32 KB paste two.
+ * Corking the socket until the end of the current tick sends a tick's packets in one call.
+ */
+function coalesceWrites(socket: Socket): void {
+  const write = socket.write;
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    socket.uncork();
+  };
+  socket.write = function (this: Socket, ...args: unknown[]): boolean {
+    if (!corked) {
+      corked = true;
+      this.cork();
+      process.nextTick(uncork);
+    }
+    return (write as (...a: unknown[]) => boolean).apply(this, args);
+  } as typeof socket.write;
 }
 
 /** Where an exception was thrown, if that was outside ssh2 and Node (so in a lesson). */
