@@ -185,6 +185,9 @@ async function main(args: string[]): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+  // When our output is gone (the terminal closed, `| head` done), stop, as Unix tools do on
+  // EPIPE. Without this, reporting the write error would fail again, and again, for ever.
+  for (const output of [process.stdout, process.stderr]) output.on("error", () => process.exit(0));
   // Errors in a connection end that connection (serve.ts). Anything else, say a timer in a
   // student's code, is logged; the class goes on.
   process.on("uncaughtException", (error) => console.error(`unexpected error; still serving: ${error.stack}`));

@@ -175,3 +175,34 @@ test("Deno: deno task start in a terminal serves without stopping to ask for a p
   await within(exited, "deno task start after Ctrl-C");
   assert.doesNotMatch(output, /Deno requests/);
 });
+
+// Deno quietly drops writes to a closed stdout, so there it neither spins nor stops.
+test("when its output is gone (a closed terminal, `| head`), the server stops instead of spinning", {
+  skip: UNDER_DENO && "Deno drops writes to a closed pipe",
+}, async () => {
+  const child = spawn(process.execPath, ["--import", "tsx", "tutorial.ts", "--lesson", "7", "--port", "0", "--password-delay", "0"], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  let text = "";
+  const port = await within(new Promise<number>((resolve) => {
+    child.stdout!.on("data", (chunk) => {
+      text += chunk;
+      const match = /Listening on [\d.]+:(\d+)/.exec(text);
+      if (match) resolve(Number(match[1]));
+    });
+  }), "the server starting").catch((error) => {
+    child.kill("SIGKILL");
+    throw error;
+  });
+  child.stdout!.destroy(); // the reader goes away
+  child.stderr!.destroy();
+  // A login makes the server log a line, into nothing; it may stop before the login ends.
+  await logIn(port).then((client) => client.end(), () => {});
+  const code = await within(exited, "the server stopping").catch((error) => {
+    child.kill("SIGKILL");
+    throw error;
+  });
+  assert.equal(code, 0);
+});
