@@ -64,6 +64,13 @@ describe("OpenSSH", { concurrency: true }, () => {
       assert.match(run.output, /kex: server->client cipher: (chacha20-poly1305@openssh\.com|aes(128|256)-gcm@openssh\.com)/);
       assert.match(run.output, /kex: client->server cipher: (chacha20-poly1305@openssh\.com|aes(128|256)-gcm@openssh\.com)/);
     });
+
+    test("a client that insists on a key exchange we leave out gets a clean refusal", async () => {
+      // ecdh-sha2-nistp521 fails under Deno, so neither runtime offers it.
+      const run = lesson.ssh.run({ args: ["-o", "KexAlgorithms=ecdh-sha2-nistp521", "-o", "BatchMode=yes"] });
+      assert.equal(await run.exitCode(), 255);
+      assert.match(run.text, /Unable to negotiate with 127\.0\.0\.1 port \d+: no matching key exchange method found/);
+    });
   });
 
   describe("lesson 2, password", { concurrency: false }, () => {
