@@ -210,7 +210,6 @@ async function main(args: string[]): Promise<void> {
     `Stop the server with Ctrl-C.`,
     ``,
   ].join("\n"));
-
 }
 
 main(process.argv.slice(2)).catch((error) => {

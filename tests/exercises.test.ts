@@ -17,7 +17,7 @@ import type { Lesson } from "../lessons/shared/lesson.ts";
 import { loadProtocol } from "../lessons/shared/load-protocol.ts";
 import { type InProcessServer, serveInProcess } from "./helpers/in-process.ts";
 import { ROOT } from "./helpers/lesson-process.ts";
-import { logIn, openShell, tryLogIn, within } from "./helpers/ssh-client.ts";
+import { eventually, logIn, openShell, tryLogIn } from "./helpers/ssh-client.ts";
 
 const XTERM = { term: "xterm", cols: 80, rows: 24 };
 
@@ -30,14 +30,6 @@ async function lessonFrom(file: string, number: number): Promise<Lesson> {
   if (lesson) return lesson as Lesson;
   if (number === 7) return protocolsWith((await loadProtocol(file)).makeProtocol);
   throw new Error(`${file} exports no Lesson (an object with serve(), like the lesson files export)`);
-}
-
-/** Resolves once `condition()` holds, checking after each turn of the event loop. */
-function eventually(condition: () => boolean, what: string): Promise<void> {
-  return within(new Promise((done) => {
-    const check = () => (condition() ? done() : setImmediate(check));
-    check();
-  }), what);
 }
 
 const EXERCISES: [number, string, string, (server: InProcessServer) => Promise<void>][] = [

@@ -11,8 +11,8 @@ import { acceptShells } from "../lessons/04-pty.ts";
 import { echoInput, input } from "../lessons/05-input.ts";
 import { ConnectionDone, EchoProtocol } from "../lessons/07-protocols.ts";
 import type { Lesson } from "../lessons/shared/lesson.ts";
-import { protocolLesson, serveInProcess } from "./helpers/in-process.ts";
-import { logIn, openShell, within } from "./helpers/ssh-client.ts";
+import { protocolLesson, QuietEcho, serveInProcess } from "./helpers/in-process.ts";
+import { eventually, logIn, openShell, within } from "./helpers/ssh-client.ts";
 
 type Fault = "connectionMade" | "dataReceived" | "connectionLost" | undefined;
 
@@ -53,7 +53,7 @@ test("an exception in a Protocol callback ends that session only, with one log l
       if (fault === "connectionLost") shell.channel.end(); // a clean end, then the throw
       await shell.closed();
       const line = new RegExp(`error in the lesson's code: Error: boom in ${fault} \\(at .*protocol-faults\\.test\\.ts`);
-      await within(waitUntil(() => server.log.some((entry) => line.test(entry))), `log line for ${fault}`);
+      await eventually(() => server.log.some((entry) => line.test(entry)), `log line for ${fault}`);
       assert.equal(server.log.filter((entry) => line.test(entry)).length, 1);
       await bystanderStillEchoes(fault);
       client.end();
@@ -65,14 +65,6 @@ test("an exception in a Protocol callback ends that session only, with one log l
   assert.equal(lost.length, 4);
   assert.equal(lost[3], String(new ConnectionDone()));
 });
-
-/** Resolves once `condition()` holds, checking after each turn of the event loop. */
-function waitUntil(condition: () => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    const check = () => (condition() ? resolve() : setImmediate(check));
-    check();
-  });
-}
 
 /** Lesson 5, with each shell's server-side channel handed to `onShell` as well. */
 function inputLesson(onShell: (channel: ServerChannel) => void): Lesson {
@@ -93,9 +85,7 @@ const MB = 1 << 20;
 for (const [name, makeLesson] of [
   ["lesson 5's echoInput", inputLesson],
   ["lesson 7's transport", (onShell: (channel: ServerChannel) => void) =>
-    protocolLesson(() => new (class extends EchoProtocol {
-      override connectionLost() {}
-    })(), onShell)],
+    protocolLesson(() => new QuietEcho(), onShell)],
 ] as const) {
   test(`${name}: a client that sends 16 MB and reads nothing makes the server wait, and loses nothing`, async () => {
     const serverChannels: ServerChannel[] = [];
@@ -103,7 +93,8 @@ for (const [name, makeLesson] of [
     const client = await logIn(server.port);
     const shell = await openShell(client);
     shell.channel.pause(); // read nothing
-    const serverChannel = await within(waitUntil(() => serverChannels.length > 0).then(() => serverChannels[0]), "shell");
+    await eventually(() => serverChannels.length > 0, "the shell");
+    const serverChannel = serverChannels[0];
     const paused = new Promise<void>((resolve) => serverChannel.once("pause", () => resolve()));
     const chunk = Buffer.alloc(64 * 1024, "a");
     for (let sent = 0; sent < 16 * MB; sent += chunk.length) shell.channel.write(chunk);

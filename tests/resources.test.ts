@@ -7,26 +7,17 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import process from "node:process";
-import { EchoProtocol } from "../lessons/07-protocols.ts";
-import { protocolLesson, serveInProcess } from "./helpers/in-process.ts";
+import { inParallel } from "../bench/load.ts";
+import { protocolLesson, QuietEcho, serveInProcess } from "./helpers/in-process.ts";
 import { startLesson } from "./helpers/lesson-process.ts";
 import { logIn, openShell } from "./helpers/ssh-client.ts";
-
-/** Runs `work` for 0..count-1, at most `limit` at a time. */
-async function inBatches(count: number, limit: number, work: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < count) await work(next++);
-  };
-  await Promise.all(Array.from({ length: limit }, worker));
-}
 
 test("500 sessions open at the same time are all served", async () => {
   const server = await startLesson("protocols");
   const clients: Awaited<ReturnType<typeof logIn>>[] = [];
   try {
     // 50 logging in at a time: under the server's limit of 64 connections still logging in.
-    await inBatches(500, 50, async (index) => {
+    await inParallel(500, 50, async (index) => {
       const client = await logIn(server.port);
       clients.push(client);
       const shell = await openShell(client, { term: "xterm", cols: 80, rows: 24 });
@@ -45,12 +36,10 @@ test("500 sessions open at the same time are all served", async () => {
 test("5,000 sessions come and go; the server's memory does not grow", async () => {
   const gc = (globalThis as { gc?: () => void }).gc;
   assert.ok(gc, "run with --expose-gc (npm test does; deno task test passes --v8-flags=--expose-gc)");
-  const server = await serveInProcess(protocolLesson(() => new (class extends EchoProtocol {
-    override connectionLost() {}
-  })()));
+  const server = await serveInProcess(protocolLesson(() => new QuietEcho()));
   // 10 connections at once, each running 500 whole sessions one after another.
   const sessions = async (count: number) => {
-    await inBatches(10, 10, async () => {
+    await inParallel(10, 10, async () => {
       const client = await logIn(server.port);
       for (let i = 0; i < count / 10; i++) {
         const shell = await openShell(client, { term: "xterm", cols: 80, rows: 24 });

@@ -14,12 +14,17 @@ import { join } from "node:path";
 import type { ServerChannel, Session } from "ssh2";
 import { password } from "../../lessons/02-password.ts";
 import { acceptShells } from "../../lessons/04-pty.ts";
-import { connectProtocol, type Protocol, protocols } from "../../lessons/07-protocols.ts";
+import { connectProtocol, EchoProtocol, type Protocol, protocols } from "../../lessons/07-protocols.ts";
 import { loadHostKeys } from "../../lessons/shared/host-keys.ts";
 import type { Lesson } from "../../lessons/shared/lesson.ts";
 import { readPasswordFile } from "../../lessons/shared/password-file.ts";
 import { serveLesson } from "../../lessons/shared/serve.ts";
 import { ROOT } from "./lesson-process.ts";
+
+/** Lesson 7's EchoProtocol without its "Connection lost" line (thousands would flood the output). */
+export class QuietEcho extends EchoProtocol {
+  override connectionLost(): void {}
+}
 
 export interface InProcessServer {
   port: number;

@@ -31,6 +31,25 @@ export function within<T>(promise: Promise<T>, what: string | (() => string)): P
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * Resolves once `condition()` holds, checking after each turn of the event loop; rejects
+ * (and stops checking) after the tests' limit.
+ */
+export function eventually(condition: () => boolean, what: string): Promise<void> {
+  let checking = true;
+  return within(
+    new Promise<void>((resolve) => {
+      const check = () => {
+        if (!checking) return;
+        if (condition()) resolve();
+        else setImmediate(check);
+      };
+      check();
+    }),
+    what,
+  ).finally(() => (checking = false));
+}
+
 export interface LogInResult {
   client?: Client;
   error?: Error;
