@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { after, before, describe, test } from "node:test";
 import { type LessonProcess, startLesson } from "./helpers/lesson-process.ts";
-import { OpenSsh } from "./helpers/openssh.ts";
+import { NO_OPENSSH, OpenSsh } from "./helpers/openssh.ts";
 
 const XTERM_80x24 = { cols: 80, rows: 24, term: "xterm" };
 
@@ -45,7 +45,7 @@ function echoedBytes(output: string): Buffer {
   return Buffer.from(bytes);
 }
 
-describe("OpenSSH", { concurrency: true }, () => {
+describe("OpenSSH", { concurrency: true, skip: NO_OPENSSH }, () => {
   describe("lesson 1, introduction", { concurrency: false }, () => {
     const lesson = lessonServer("introduction");
 

@@ -9,6 +9,7 @@ import process from "node:process";
 import { after, test } from "node:test";
 import { ROOT, runTutorial, startLesson, TIMEOUT_MS, UNDER_DENO } from "./helpers/lesson-process.ts";
 import { logIn, openShell, within } from "./helpers/ssh-client.ts";
+import { NO_TERMINAL, spawnInTerminal } from "./helpers/pty.ts";
 
 const STACK_TRACE = /^\s+at /m;
 const scratch = mkdtempSync(join(tmpdir(), "ssh-in-60-"));
@@ -154,12 +155,9 @@ test("Deno: a missing permission is one line that names the flag", { skip: !UNDE
   }
 });
 
-test("Deno: deno task start in a terminal serves without stopping to ask for a permission", { skip: !UNDER_DENO }, async () => {
+test("Deno: deno task start in a terminal serves without stopping to ask for a permission", { skip: !UNDER_DENO || NO_TERMINAL }, async () => {
   // In a terminal Deno would ask about ssh2's native add-on; the task's --no-prompt refuses it quietly.
-  const child = spawn("script", ["-q", "-e", "-c", `${process.execPath} task start --lesson 7 --port 0`, "/dev/null"], {
-    cwd: ROOT,
-    stdio: ["pipe", "pipe", "pipe"],
-  });
+  const child = spawnInTerminal(process.execPath, ["task", "start", "--lesson", "7", "--port", "0"], { cols: 80, rows: 24, cwd: ROOT });
   let output = "";
   const listening = new Promise<void>((resolve) => {
     child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {

@@ -1,6 +1,6 @@
 /**
  * The real OpenSSH client, run the way a student runs it: inside a pseudo-terminal of a
- * chosen size (util-linux `script`), or with `-T` and stdin from a file. Passwords come from
+ * chosen size (./pty.ts), or with `-T` and stdin from a file. Passwords come from
  * an SSH_ASKPASS script; the host key is checked against a throw-away known_hosts file
  * filled by `ssh-keyscan`. Nothing is written to `~/.ssh`.
  *
@@ -14,14 +14,20 @@
  * ```
  * @module
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { TIMEOUT_MS } from "./lesson-process.ts";
+import { NO_TERMINAL, spawnInTerminal } from "./pty.ts";
 import { within } from "./ssh-client.ts";
+
+/** Why the OpenSSH tests cannot run here (no `ssh`, or no pseudo-terminal), or undefined. */
+export const NO_OPENSSH: string | undefined = spawnSync("ssh", ["-V"], { stdio: "ignore", timeout: 10_000 }).status === 0
+  ? NO_TERMINAL
+  : "needs the OpenSSH client (ssh, ssh-keyscan, ssh-keygen)";
 
 /** The size and TERM of the terminal `ssh` runs in. */
 export interface TerminalSize {
@@ -40,8 +46,6 @@ export interface SshOptions {
   /** More ssh options, before the destination. */
   args?: string[];
 }
-
-const quote = (arg: string) => `'${arg.replaceAll("'", `'\\''`)}'`;
 
 /** One running `ssh`: what it has printed so far, typing, and its exit status. */
 export class SshRun {
@@ -150,9 +154,7 @@ export class OpenSsh {
     };
     let child: ChildProcess;
     if (terminal) {
-      // `script` gives ssh a real pseudo-terminal of the size asked for.
-      const command = `stty cols ${terminal.cols} rows ${terminal.rows}; exec ssh ${sshArgs.map(quote).join(" ")}`;
-      child = spawn("script", ["-q", "-e", "-c", command, "/dev/null"], { env, stdio: ["pipe", "pipe", "pipe"] });
+      child = spawnInTerminal("ssh", sshArgs, { cols: terminal.cols, rows: terminal.rows, env });
     } else {
       child = spawn("ssh", ["-T", ...sshArgs], { env, stdio: ["pipe", "pipe", "pipe"] });
       if (stdin !== undefined) child.stdin!.end(stdin);
