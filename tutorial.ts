@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { protocolsWith } from "./lessons/07-protocols.ts";
 import { findLesson, lessons } from "./lessons/index.ts";
+import { connectAddresses, isLoopback } from "./lessons/shared/connect-addresses.ts";
 import { checkListenPermission, isPermissionError } from "./lessons/shared/deno-permissions.ts";
 import { loadHostKeys } from "./lessons/shared/host-keys.ts";
 import type { Lesson } from "./lessons/shared/lesson.ts";
@@ -140,8 +141,6 @@ function number(flag: string, text: string, least: number, whole = false): numbe
 
 class UsageError extends UserError {}
 
-const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
-
 async function main(args: string[]): Promise<void> {
   const options = parseOptions(args);
   if (!options) return;
@@ -159,7 +158,7 @@ async function main(args: string[]): Promise<void> {
   if (!existsSync(keys)) throw new UserError(`${keys}: no such folder (it should hold ssh-passwords and the host key)`);
   const passwords = await readPasswordFile(join(keys, "ssh-passwords"));
   const hostKeys = loadHostKeys(keys);
-  if (!LOOPBACK.has(host)) {
+  if (!isLoopback(host)) {
     console.error(`Warning: listening on ${host}, not only on this machine; the demo passwords in ${show(passwords.path)} let anyone who can reach it log in.`);
   }
   checkListenPermission(host, options.port);
@@ -192,7 +191,8 @@ async function main(args: string[]): Promise<void> {
   // student's code, is logged; the class goes on.
   process.on("uncaughtException", (error) => console.error(`unexpected error; still serving: ${error.stack}`));
 
-  const target = LOOPBACK.has(host) || host === "0.0.0.0" || host === "::" ? "localhost" : host;
+  const { addresses, unlisted } = connectAddresses(host);
+  const everywhere = !isLoopback(host) && addresses[0] !== host; // 0.0.0.0 or ::
   const demo = passwords.check("alice", "goodpassword")
     ? "password: goodpassword"
     : `password: see ${show(passwords.path)}`;
@@ -205,7 +205,10 @@ async function main(args: string[]): Promise<void> {
     ``,
     `Listening on ${server.address.host}:${port}`,
     ...hostKeys.map((key) => `${key.label} key fingerprint is ${key.fingerprint}.  (${show(key.file)})`),
-    `Connect:  ssh -p ${port} alice@${target}    (${login})`,
+    `Connect:  ssh -p ${port} alice@${unlisted ? "<this machine's address>" : addresses[0]}    (${login})`,
+    ...(unlisted ? [] : addresses.slice(1)).map((address) => `          ssh -p ${port} alice@${address}`),
+    ...(unlisted ? [`          (${unlisted})`] : []),
+    ...(everywhere ? [`          ssh -p ${port} alice@localhost    (from this machine)`] : []),
     `Then:     ${lesson.tryThis}`,
     `Stop the server with Ctrl-C.`,
     ``,

@@ -40,6 +40,6 @@ export const introduction: Lesson = {
  * Which methods does `ssh` try before it gives up?
  *
  * Copy this file to lessons/my-introduction.ts, change it there, and check it:
- *   EXERCISE=1 EXERCISE_FILE=lessons/my-introduction.ts npm run exercise
+ *   npm run exercise 1 lessons/my-introduction.ts
  * (One solution is in lessons/solutions/.)
  */

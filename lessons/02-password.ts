@@ -45,6 +45,6 @@ export const password: Lesson = {
  * Exercise 2. Let bob in with any password at all, and everyone else only with their own.
  *
  * Copy this file to lessons/my-password.ts, change it there, and check it:
- *   EXERCISE=2 EXERCISE_FILE=lessons/my-password.ts npm run exercise
+ *   npm run exercise 2 lessons/my-password.ts
  * (One solution is in lessons/solutions/.)
  */

@@ -13,8 +13,9 @@
  * Try it:
  *   npx tsx tutorial.ts --lesson channel
  *   ssh -p 2022 alice@localhost        (password: goodpassword)
- * You see "PTY allocation request failed on channel 0", then
- * "This session is very simple.  Goodbye!", and `echo $?` prints 0.
+ * You see "PTY allocation request failed on channel 0", then "This session is very simple.
+ * Goodbye!", and the exit status is 0 (`echo $?` in bash and zsh, `$LASTEXITCODE` in
+ * PowerShell, `echo %errorlevel%` in cmd).
  * Use plain `ssh` here, not `ssh -t`: OpenSSH 9 gives up on the whole session when a pty
  * it was explicitly told to get is refused, and then shows nothing.
  */
@@ -61,6 +62,6 @@ export const channel: Lesson = {
  * argument has `user`, the login name, once the client has logged in).
  *
  * Copy this file to lessons/my-channel.ts, change it there, and check it:
- *   EXERCISE=3 EXERCISE_FILE=lessons/my-channel.ts npm run exercise
+ *   npm run exercise 3 lessons/my-channel.ts
  * (One solution is in lessons/solutions/.)
  */

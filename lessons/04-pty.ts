@@ -15,7 +15,8 @@
  *   npx tsx tutorial.ts --lesson pty
  *   ssh -p 2022 alice@localhost        (password: goodpassword)
  * In an 80x24 xterm: "Your terminal name is 'xterm'.  Your terminal is 80 columns wide and
- * 24 rows tall." Resize the window or run `TERM=vt100 ssh ...` and connect again.
+ * 24 rows tall." Resize the window, or change the terminal name `ssh` sends (bash/zsh:
+ * `export TERM=vt100`, PowerShell: `$env:TERM = "vt100"`, cmd: `set TERM=vt100`), and connect again.
  * `ssh -T` asks for no pty, and the shell says so.
  */
 import type { Connection, ServerChannel, Session } from "ssh2";
@@ -85,6 +86,6 @@ export const pty: Lesson = {
  * end the session (exit-status 0) when any key is pressed.
  *
  * Copy this file to lessons/my-pty.ts, change it there, and check it:
- *   EXERCISE=4 EXERCISE_FILE=lessons/my-pty.ts npm run exercise
+ *   npm run exercise 4 lessons/my-pty.ts
  * (One solution is in lessons/solutions/.)
  */

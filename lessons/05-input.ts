@@ -55,6 +55,6 @@ export const input: Lesson = {
  * `echo: 'hello'` for the line.
  *
  * Copy this file to lessons/my-input.ts, change it there, and check it:
- *   EXERCISE=5 EXERCISE_FILE=lessons/my-input.ts npm run exercise
+ *   npm run exercise 5 lessons/my-input.ts
  * (One solution is in lessons/solutions/.)
  */

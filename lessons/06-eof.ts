@@ -13,10 +13,12 @@
  *
  * Try it:
  *   npx tsx tutorial.ts --lesson eof
- *   printf 'line one\nline two\n' | ssh -T -p 2022 alice@localhost
- * You see "echo: 'line one\nline two\n'" (or a few chunks), then "eof received", and
- * `echo $?` prints 0; the server prints "Channel closed". Interactively, with a pty, Ctrl-D
- * is still just a byte: leave with Enter ~. and the server prints "Channel closed" too.
+ *   echo hello | ssh -T -p 2022 alice@localhost
+ * (the same in bash, zsh, PowerShell and cmd). You see "echo: 'hello\n'" (Windows ends the
+ * line with '\r\n'), then "eof received", and the exit status is 0 (`echo $?` in bash and zsh,
+ * `$LASTEXITCODE` in PowerShell, `echo %errorlevel%` in cmd); the server prints "Channel closed".
+ * Interactively, with a pty, Ctrl-D is still just a byte: leave with Enter ~. and the server
+ * prints "Channel closed" too.
  */
 import { password } from "./02-password.ts";
 import { endSession } from "./03-channel.ts";
@@ -47,7 +49,7 @@ export const eof: Lesson = {
   date: "2011-06-13",
   url: "https://as.ynchrono.us/twisted-conch-in-60-seconds-detecting-eof-on-input.html",
   login: "password",
-  tryThis: "pipe a file in (printf 'hi\\n' | ssh -T ...): the echo, then \"eof received\", and ssh exits 0",
+  tryThis: "pipe a line in (echo hello | ssh -T ...): the echo, then \"eof received\", and ssh exits 0",
 
   serve(client, context) {
     password.serve(client, context); // log in as in lesson 2
@@ -71,6 +73,6 @@ export const eof: Lesson = {
  * input bytes).
  *
  * Copy this file to lessons/my-eof.ts, change it there, and check it:
- *   EXERCISE=6 EXERCISE_FILE=lessons/my-eof.ts npm run exercise
+ *   npm run exercise 6 lessons/my-eof.ts
  * (One solution is in lessons/solutions/.)
  */

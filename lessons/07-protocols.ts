@@ -18,7 +18,7 @@
  *   ssh -p 2022 alice@localhost        (password: goodpassword)
  * "Echo protocol connected", then each key comes back as in lesson 5. Leave with Enter ~.
  * and the server prints "Connection lost ConnectionDone: Connection was closed cleanly."
- * Or: printf 'hello\n' | ssh -T -p 2022 alice@localhost
+ * Or, in any shell: echo hello | ssh -T -p 2022 alice@localhost
  *
  * Your own Protocol: `npx tsx tutorial.ts --lesson protocols --protocol ./my-protocol.ts` serves
  * the Protocol your module exports (see lessons/protocols/ for two examples).
@@ -182,6 +182,6 @@ export const protocols: Lesson = protocolsWith(() => new EchoProtocol());
  * (the bytes so far) and hang up (loseConnection) when a chunk holds "q".
  *
  * Copy this file to lessons/my-protocols.ts, change it there, and check it:
- *   EXERCISE=7 EXERCISE_FILE=lessons/my-protocols.ts npm run exercise
+ *   npm run exercise 7 lessons/my-protocols.ts
  * (One solution is in lessons/solutions/.)
  */

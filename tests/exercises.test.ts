@@ -2,7 +2,7 @@
  * The exercise at the end of each lesson file, checked. By default each check runs against
  * the reference solution in lessons/solutions/, so CI proves both. To check your own:
  *
- *   EXERCISE=3 EXERCISE_FILE=lessons/my-channel.ts npm run exercise
+ *   npm run exercise 3 lessons/my-channel.ts
  *
  * Your file exports a Lesson (copy the lesson's file into lessons/ and change it); for exercise 7 a
  * Protocol is enough.

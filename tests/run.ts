@@ -1,10 +1,9 @@
 /**
- * `npm test`'s runner: every `tests/*.test.ts` under node:test, four files at a time.
+ * `npm test`'s runner: every `tests/*.test.ts` under node:test.
  *
  * A plain `node --test tests/*.test.ts` leaves the glob to the shell, and cmd.exe passes it on
  * unexpanded (Node 20's test runner takes no globs itself), so the files are listed here.
- * Each test file runs in a child process with this process's flags (`--import tsx`,
- * `--expose-gc`). Names given on the command line narrow the run:
+ * Names given on the command line narrow the run:
  *
  *   node --expose-gc --import tsx tests/run.ts            every suite
  *   node --expose-gc --import tsx tests/run.ts openssh    tests/openssh.test.ts only
@@ -13,9 +12,8 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
-import { run } from "node:test";
-import { spec } from "node:test/reporters";
 import { fileURLToPath } from "node:url";
+import { runSuites } from "./helpers/run-suites.ts";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const wanted = process.argv.slice(2);
@@ -29,10 +27,4 @@ if (files.length === 0) {
   console.error(`tests/run.ts: no test file matches ${wanted.join(" ")}`);
   process.exit(2);
 }
-
-run({ files, concurrency: 4 })
-  .on("test:fail", () => {
-    process.exitCode = 1;
-  })
-  .compose(new spec())
-  .pipe(process.stdout);
+runSuites(files);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { after, test } from "node:test";
@@ -63,6 +63,25 @@ test("start-up prints the article, the address, the ssh command and the ssh-styl
   const fingerprint = out.match(/^ED25519 key fingerprint is (SHA256:\S+)\./m)?.[1];
   assert.equal(fingerprint, sshKeygenFingerprint(join(ROOT, "keys", "ssh_host_ed25519_key.pub")));
   assert.equal(await server.stop("SIGINT"), 0);
+});
+
+test("--host 0.0.0.0: the banner names this machine's network addresses, and warns", {
+  skip: UNDER_DENO && "the Deno launcher allows 127.0.0.1 only",
+}, async () => {
+  const lan = Object.values(networkInterfaces()).flat()
+    .filter((each) => each && !each.internal && each.family === "IPv4")
+    .map((each) => each!.address);
+  const server = await startLesson("7", ["--host", "0.0.0.0"]);
+  try {
+    const out = server.stdout.text;
+    for (const address of lan) assert.match(out, new RegExp(`ssh -p ${server.port} alice@${address.replaceAll(".", "\\.")}\\b`));
+    if (lan.length === 0) assert.match(out, /\(this machine has no network address besides loopback\)/);
+    assert.match(out, new RegExp(`ssh -p ${server.port} alice@localhost +\\(from this machine\\)`));
+    assert.doesNotMatch(out, /alice@0\.0\.0\.0/);
+    assert.match(server.stderr.text, /^Warning: listening on 0\.0\.0\.0, not only on this machine; the demo passwords/m);
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
 });
 
 test("an empty keys folder gets an ed25519 host key (mode 0600) that is reused", async () => {

@@ -1,6 +1,6 @@
 /**
  * Exercise 1, solved: log every login attempt (method and user) before refusing it.
- * Check your own: EXERCISE=1 EXERCISE_FILE=lessons/my-introduction.ts npm run exercise
+ * Check your own: npm run exercise 1 lessons/my-introduction.ts
  */
 import { introduction } from "../01-introduction.ts";
 import type { Lesson } from "../shared/lesson.ts";

@@ -1,6 +1,6 @@
 /**
  * Exercise 2, solved: bob gets in with any password; everyone else only with their own.
- * Check your own: EXERCISE=2 EXERCISE_FILE=lessons/my-password.ts npm run exercise
+ * Check your own: npm run exercise 2 lessons/my-password.ts
  */
 import { password } from "../02-password.ts";
 import type { Lesson } from "../shared/lesson.ts";

@@ -1,6 +1,6 @@
 /**
  * Exercise 3, solved: say goodbye by name.
- * Check your own: EXERCISE=3 EXERCISE_FILE=lessons/my-channel.ts npm run exercise
+ * Check your own: npm run exercise 3 lessons/my-channel.ts
  */
 import { password } from "../02-password.ts";
 import { channel, endSession } from "../03-channel.ts";

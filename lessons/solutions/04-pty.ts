@@ -1,6 +1,6 @@
 /**
  * Exercise 4, solved: report each window-change, until the client presses a key.
- * Check your own: EXERCISE=4 EXERCISE_FILE=lessons/my-pty.ts npm run exercise
+ * Check your own: npm run exercise 4 lessons/my-pty.ts
  */
 import { password } from "../02-password.ts";
 import { endSession } from "../03-channel.ts";

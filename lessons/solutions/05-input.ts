@@ -1,7 +1,7 @@
 /**
  * Exercise 5, solved: echo whole lines. Input is kept until Enter ('\r'), then the line
  * comes back as one `echo: <repr>`.
- * Check your own: EXERCISE=5 EXERCISE_FILE=lessons/my-input.ts npm run exercise
+ * Check your own: npm run exercise 5 lessons/my-input.ts
  */
 import { Buffer } from "node:buffer";
 import { password } from "../02-password.ts";

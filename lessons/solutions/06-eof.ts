@@ -1,6 +1,6 @@
 /**
  * Exercise 6, solved: say how many bytes came in before the EOF.
- * Check your own: EXERCISE=6 EXERCISE_FILE=lessons/my-eof.ts npm run exercise
+ * Check your own: npm run exercise 6 lessons/my-eof.ts
  */
 import { password } from "../02-password.ts";
 import { endSession } from "../03-channel.ts";

@@ -1,6 +1,6 @@
 /**
  * Exercise 7, solved: a Protocol that keeps a running total, and hangs up on "q".
- * Check your own: EXERCISE=7 EXERCISE_FILE=lessons/my-protocols.ts npm run exercise
+ * Check your own: npm run exercise 7 lessons/my-protocols.ts
  * (or serve just the Protocol: npx tsx tutorial.ts --protocol lessons/solutions/07-protocols.ts)
  */
 import type { Buffer } from "node:buffer";
