@@ -183,7 +183,8 @@ async function main(args: string[]): Promise<void> {
     process.exit(0);
   };
   process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
+  // Windows has no SIGTERM, and Deno there refuses a listener for it.
+  if (process.platform !== "win32") process.on("SIGTERM", () => stop("SIGTERM"));
   // When our output is gone (the terminal closed, `| head` done), stop, as Unix tools do on
   // EPIPE. Without this, reporting the write error would fail again, and again, for ever.
   for (const output of [process.stdout, process.stderr]) output.on("error", () => process.exit(0));

@@ -35,7 +35,7 @@ export function connectAddresses(host: string): ConnectAddresses {
     interfaces = Object.values(networkInterfaces()).flat();
   } catch (error) {
     if (!isPermissionError(error)) throw error;
-    return { addresses: ["localhost"], unlisted: "to list this machine's addresses here, give Deno --allow-sys=networkInterfaces" };
+    return { addresses: [], unlisted: "to list this machine's addresses here, give Deno --allow-sys=networkInterfaces" };
   }
   // "::" also takes IPv4 connections; a link-local IPv6 address would need its interface name.
   const lan = interfaces
@@ -44,5 +44,5 @@ export function connectAddresses(host: string): ConnectAddresses {
     .map((each) => each!.address);
   return lan.length > 0
     ? { addresses: [...new Set(lan)] }
-    : { addresses: ["localhost"], unlisted: "this machine has no network address besides loopback" };
+    : { addresses: [], unlisted: "this machine has no network address besides loopback" };
 }
