@@ -2,16 +2,23 @@
  * Lesson 3: "Twisted Conch in 60 Seconds: A Trivial Channel" (2011-04-05)
  * https://as.ynchrono.us/twisted-conch-in-60-seconds-a-trivial-channel.html
  *
- * New here: a "session" channel (the article's `SimpleSession`, registered in the avatar's
- * `channelLookup`). Logging in works as in lesson 2. The client then asks the channel for
- * a pty, which this server refuses, and for a shell, which it grants: it writes one line and
- * ends the channel.
+ * Concept map: channelLookup["session"] = SimpleSession → client.on("session", accept) →
+ * SSH_MSG_CHANNEL_OPEN "session", then CHANNEL_OPEN_CONFIRMATION → RFC 4254 §6.1; and
+ * request_shell → session.on("shell") → SSH_MSG_CHANNEL_REQUEST "shell" → RFC 4254 §6.5.
+ *
+ * New here: a "session" channel. In Twisted the Realm's avatar (a `ConchUser`) gets
+ * `channelLookup["session"] = SimpleSession`, an `SSHChannel` named "session"; here listening
+ * for "session" on the connection is that lookup, and `simpleSession` is the channel: each
+ * request on it ("pty", "shell") is an event, answered with accept or reject as Twisted's
+ * `request_*` methods answer by returning True or False. Logging in works as in lesson 2.
+ * The client asks the channel for a pty, which this server refuses, and for a shell, which
+ * it grants: it writes one line and ends the channel.
  *
  * Unlike the original, it sends exit-status 0 before ending the channel, so `ssh` exits 0;
  * the article's server sent none, and `ssh` exited 255.
  *
  * Try it:
- *   npx tsx tutorial.ts --lesson channel
+ *   npx tsx lessons/03-channel.ts        (or: npx tsx tutorial.ts --lesson channel)
  *   ssh -p 2022 alice@localhost        (password: goodpassword)
  * You see "PTY allocation request failed on channel 0", then "This session is very simple.
  * Goodbye!", and the exit status is 0 (`echo $?` in bash and zsh, `$LASTEXITCODE` in
@@ -19,20 +26,13 @@
  * Use plain `ssh` here, not `ssh -t`: OpenSSH 9 gives up on the whole session when a pty
  * it was explicitly told to get is refused, and then shows nothing.
  */
-import type { ServerChannel } from "ssh2";
-import { password } from "./02-password.ts";
-import type { Lesson } from "./shared/lesson.ts";
+import ssh2 from "ssh2";
+import type { Connection, ServerChannel, Session } from "ssh2";
+import { loadHostKeys } from "./twisted/keys.ts";
+import { type PasswordFile, readPasswordFile } from "./twisted/passwords.ts";
+import { type Article, type Context, isMain, listenTCP, type Setup } from "./twisted/reactor.ts";
 
-/**
- * Ends a session politely: exit-status 0 first (so `ssh` exits 0, not 255), then EOF and
- * close. ssh2 drops the exit-status once the channel is ended, so the order matters.
- */
-export function endSession(channel: ServerChannel): void {
-  channel.exit(0);
-  channel.end();
-}
-
-export const channel: Lesson = {
+export const article: Article = {
   number: 3,
   slug: "channel",
   title: "Twisted Conch in 60 Seconds: A Trivial Channel",
@@ -40,26 +40,55 @@ export const channel: Lesson = {
   url: "https://as.ynchrono.us/twisted-conch-in-60-seconds-a-trivial-channel.html",
   login: "password",
   tryThis: 'log in; the pty is refused, the shell says "This session is very simple.  Goodbye!" and ends',
-
-  serve(client, context) {
-    password.serve(client, context); // log in as in lesson 2
-
-    client.on("session", (acceptSession) => {
-      const session = acceptSession();
-      session.on("pty", (_accept, reject) => reject?.());
-      session.on("shell", (acceptShell) => {
-        const channel = acceptShell();
-        if (!channel) return; // a second shell request on the same session
-        channel.write("This session is very simple.  Goodbye!\r\n");
-        endSession(channel);
-      });
-    });
-  },
 };
 
+/**
+ * Ends a session politely: exit-status 0 first (so `ssh` exits 0, not 255), then EOF and
+ * close (the article's loseConnection). ssh2 drops the exit-status once the channel is ended.
+ */
+function endSession(channel: ServerChannel): void {
+  channel.exit(0);
+  channel.end();
+}
+
+/** The article's SimpleSession: refuses the pty; on the shell request, one line and the end. */
+function simpleSession(session: Session): void {
+  session.on("pty", (_accept, reject) => reject?.());
+  session.on("shell", (accept) => {
+    const channel = accept();
+    if (!channel) return; // a second shell request on the same session
+    channel.write("This session is very simple.  Goodbye!\r\n");
+    endSession(channel);
+  });
+}
+
+/** One SSH connection. The article's Portal with its FilePasswordDB checker: who may log in. */
+function connectionMade(client: Connection, _context: Context, passwords: PasswordFile): void {
+  client.on("authentication", (attempt) => {
+    // OpenSSH first asks with method "none", to learn which methods there are.
+    if (attempt.method === "password" && passwords.check(attempt.username, attempt.password)) {
+      return attempt.accept();
+    }
+    attempt.reject(["password"]);
+  });
+  // The article's SimpleRealm.requestAvatar: a ConchUser whose channelLookup maps "session" to SimpleSession.
+  client.on("session", (accept) => simpleSession(accept()));
+}
+
+/** The article's SSHFactory: an ssh2 Server with the host key, handing it each connection. */
+export function makeServer(setup: Setup): ssh2.Server {
+  const hostKeys = loadHostKeys(setup.keys); // the article's Key.fromString(privateBlob)
+  const passwords = readPasswordFile(setup.passwordFile); // the article's FilePasswordDB("ssh-passwords")
+  const handler = (client: Connection, context: Context) => connectionMade(client, context, passwords);
+  return new ssh2.Server({ hostKeys, algorithms: setup.algorithms }, setup.wrap(handler));
+}
+
+// The article's reactor.listenTCP(2022, factory) and reactor.run(), when this file is the program.
+if (isMain(import.meta)) listenTCP(2022, { article, makeServer });
+
 /*
- * Exercise 3. Say goodbye by name: "This session is very simple.  Goodbye, alice!" (serve's second
- * argument has `user`, the login name, once the client has logged in).
+ * Exercise 3. Say goodbye by name: "This session is very simple.  Goodbye, alice!" (the
+ * context has `user`, the login name, once the client has logged in).
  *
  * Copy this file to lessons/my-channel.ts, change it there, and check it:
  *   npm run exercise 3 lessons/my-channel.ts

@@ -2,92 +2,51 @@
  * Lesson 7: "Twisted Conch in 60 Seconds: Protocols" (2011-08-01)
  * https://as.ynchrono.us/twisted-conch-in-60-seconds-protocols.html
  *
+ * Concept map: Protocol + SSHSessionProcessProtocol + wrapProtocol → EchoProtocol +
+ * connectProtocol(protocol, channel) → the same SSH_MSG_CHANNEL_DATA, EOF and CLOSE as
+ * lessons 5 and 6, now one Protocol's events → RFC 4254 §5.2, §5.3.
+ *
  * New here: the last five lessons were four events (a connection is made, data arrives, the
  * input ends, the connection is gone), and those are what a Twisted `Protocol` handles. So
  * this lesson writes the echo server as a `Protocol` that knows nothing about SSH, and adds
  * an adapter, `connectProtocol`, that plugs any Protocol into a session channel: the
- * counterpart of Twisted's `SSHSessionProcessProtocol` and `wrapProtocol`. Logging in, the
- * pty and the shell are as in lessons 2 and 4.
+ * counterpart of Twisted's `SSHSessionProcessProtocol` and `wrapProtocol`. The session is
+ * now the article's `SSHSession` (Twisted's ready-made session channel, where lessons 3 to 6
+ * had a plain `SSHChannel`); here it is still `simpleSession`, whose shell request starts a
+ * protocol. Logging in and the avatar's channelLookup are as in lessons 2 and 3.
  *
  * Fixed from the original: `connectionLost` runs exactly once per session, however it ends
  * (Twisted's wiring called it two or three times); client EOF ends the session; and the
  * session ends with exit-status 0 (lesson 3), so `ssh < file` exits 0 instead of 255.
  *
  * Try it:
- *   npx tsx tutorial.ts --lesson protocols
+ *   npx tsx lessons/07-protocols.ts        (or: npx tsx tutorial.ts --lesson protocols)
  *   ssh -p 2022 alice@localhost        (password: goodpassword)
  * "Echo protocol connected", then each key comes back as in lesson 5. Leave with Enter ~.
  * and the server prints "Connection lost ConnectionDone: Connection was closed cleanly."
  * Or, in any shell: echo hello | ssh -T -p 2022 alice@localhost
  *
- * Your own Protocol: `npx tsx tutorial.ts --lesson protocols --protocol ./my-protocol.ts` serves
+ * Your own Protocol: `npx tsx lessons/07-protocols.ts --protocol ./my-protocol.ts` serves
  * the Protocol your module exports (see lessons/protocols/ for two examples).
  */
 import type { Buffer } from "node:buffer";
+import ssh2 from "ssh2";
 import type { Connection, ServerChannel, Session } from "ssh2";
-import { password } from "./02-password.ts";
-import { endSession } from "./03-channel.ts";
-import { acceptShells } from "./04-pty.ts";
-import { onEof } from "./06-eof.ts";
-import type { Address, ConnectionContext, Lesson } from "./shared/lesson.ts";
-import { repr } from "./shared/repr.ts";
-import { send } from "./shared/send.ts";
+import { loadHostKeys } from "./twisted/keys.ts";
+import { type PasswordFile, readPasswordFile } from "./twisted/passwords.ts";
+import { ConnectionDone, ConnectionLost, Protocol, type Transport } from "./twisted/protocol.ts";
+import { type Article, type Context, isMain, listenTCP, type Setup } from "./twisted/reactor.ts";
+import { repr } from "./twisted/repr.ts";
 
-/** What a Protocol talks to: Twisted's `ITransport`, cut down to what the article uses. */
-export interface Transport {
-  write(data: string | Uint8Array): void;
-  /** Ends the connection once what was written has been sent. */
-  loseConnection(): void;
-  getPeer(): Address;
-  getHost(): Address;
-  /** The login name (Twisted's avatar id); not in Twisted's ITransport, but a chat room needs it. */
-  getUser(): string;
-}
-
-/** Why a connection ended, named as Twisted names it: the clean case. */
-export class ConnectionDone extends Error {
-  override name = "ConnectionDone";
-  constructor(message = "Connection was closed cleanly.") {
-    super(message);
-  }
-}
-
-/** Why a connection ended: it failed (Twisted adds "in a non-clean fashion"). */
-export class ConnectionLost extends Error {
-  override name = "ConnectionLost";
-  constructor(message = "Connection to the other side was lost in a non-clean fashion.") {
-    super(message);
-  }
-}
-
-/**
- * Twisted's `Protocol`: override the three events. `transport` is set before
- * `connectionMade` runs.
- *
- * @example
- * ```ts
- * class Hello extends Protocol {
- *   override connectionMade() {
- *     this.transport.write("hello\r\n");
- *     this.transport.loseConnection();
- *   }
- * }
- * ```
- */
-export class Protocol {
-  transport!: Transport;
-
-  makeConnection(transport: Transport): void {
-    this.transport = transport;
-    this.connectionMade();
-  }
-
-  connectionMade(): void {}
-
-  dataReceived(_data: Buffer): void {}
-
-  connectionLost(_reason: Error): void {}
-}
+export const article: Article = {
+  number: 7,
+  slug: "protocols",
+  title: "Twisted Conch in 60 Seconds: Protocols",
+  date: "2011-08-01",
+  url: "https://as.ynchrono.us/twisted-conch-in-60-seconds-protocols.html",
+  login: "password",
+  tryThis: 'you see "Echo protocol connected", then each key echoed; leave with Enter ~.',
+};
 
 /** The article's protocol: a banner, then each chunk of input echoed as its Python repr. */
 export class EchoProtocol extends Protocol {
@@ -104,24 +63,15 @@ export class EchoProtocol extends Protocol {
   }
 }
 
-/** Everything `connectProtocol` plugs a protocol into. */
-export interface Shell {
-  client: Connection;
-  channel: ServerChannel;
-  session: Session;
-  /** The connection's addresses and login name. */
-  context: ConnectionContext;
-}
-
 /**
  * Connects `protocol` to a shell's channel, both ways: the channel becomes the protocol's
- * transport, and the channel's events become the protocol's. `connectionLost` is called
- * exactly once, when the channel closes: with ConnectionDone, or with ConnectionLost when
- * the connection failed (a reset, say).
+ * transport (the article's SSHSessionProcessProtocol), and the channel's events become the
+ * protocol's (its wrapProtocol). `connectionLost` is called exactly once, when the channel
+ * closes: with ConnectionDone, or with ConnectionLost when the connection failed (a reset).
+ * An exception in the protocol is the connection's error: logged, and the connection ends.
  */
-export function connectProtocol(protocol: Protocol, { client, channel, session, context }: Shell): void {
+function connectProtocol(protocol: Protocol, channel: ServerChannel, session: Session, client: Connection, context: Context): void {
   let failure: Error | undefined;
-  // An exception in the protocol is the connection's error: logged, and the connection ends.
   const guard = (callback: () => void) => {
     try {
       callback();
@@ -131,7 +81,7 @@ export function connectProtocol(protocol: Protocol, { client, channel, session, 
   };
   const transport: Transport = {
     write(data) {
-      if (channel.writable) send(channel, data); // write, or wait while the client is behind
+      if (channel.writable) channel.write(data);
     },
     loseConnection() {
       if (channel.writable) endSession(channel); // exit-status 0, EOF, close (lesson 3)
@@ -140,7 +90,6 @@ export function connectProtocol(protocol: Protocol, { client, channel, session, 
     getHost: () => context.host,
     getUser: () => context.user ?? "",
   };
-
   guard(() => protocol.makeConnection(transport)); // connectionMade: the banner goes out first
   channel.on("data", (bytes: Buffer) => guard(() => protocol.dataReceived(bytes)));
   onEof(channel, session, () => transport.loseConnection()); // no more input: end the session (lesson 6)
@@ -153,29 +102,65 @@ export function connectProtocol(protocol: Protocol, { client, channel, session, 
 }
 
 /**
- * Lesson 7's server with any Protocol: a new one from `makeProtocol` for each shell. This is
- * what `tutorial.ts --protocol ./my-protocol.ts` serves.
+ * Ends a session politely: exit-status 0 first (so `ssh` exits 0, not 255), then EOF and
+ * close (the article's loseConnection). ssh2 drops the exit-status once the channel is ended.
  */
-export function protocolsWith(makeProtocol: () => Protocol): Lesson {
-  return {
-    number: 7,
-    slug: "protocols",
-    title: "Twisted Conch in 60 Seconds: Protocols",
-    date: "2011-08-01",
-    url: "https://as.ynchrono.us/twisted-conch-in-60-seconds-protocols.html",
-    login: "password",
-    tryThis: 'you see "Echo protocol connected", then each key echoed; leave with Enter ~.',
-
-    serve(client, context) {
-      password.serve(client, context); // log in as in lesson 2
-      acceptShells(client, (channel, _terminal, session) => {
-        connectProtocol(makeProtocol(), { client, channel, session, context });
-      });
-    },
-  };
+function endSession(channel: ServerChannel): void {
+  channel.exit(0);
+  channel.end();
 }
 
-export const protocols: Lesson = protocolsWith(() => new EchoProtocol());
+/**
+ * Calls `eofReceived` once the client has sent EOF and every byte it sent before has been
+ * read (the article's `eofReceived`). ssh2 tells the session about the EOF ("eof") as soon as
+ * it arrives, which can be before the input ahead of it has reached our "data" listener.
+ * The channel's "end" comes after that input, but it also comes when the channel is closed
+ * or the connection drops. Only both together mean "the input is complete".
+ */
+function onEof(channel: ServerChannel, session: Session, eofReceived: () => void): void {
+  let eofArrived = false;
+  session.once("eof", () => (eofArrived = true));
+  channel.once("end", () => {
+    if (eofArrived) eofReceived();
+  });
+}
+
+/** The article's SimpleSession (an SSHSession): accepts the pty; the shell starts a protocol. */
+function simpleSession(session: Session, client: Connection, context: Context, makeProtocol: () => Protocol): void {
+  session.on("pty", (accept) => accept?.());
+  session.on("shell", (accept) => {
+    const channel = accept();
+    if (!channel) return; // a second shell request on the same session
+    connectProtocol(makeProtocol(), channel, session, client, context);
+  });
+}
+
+/** One SSH connection. The article's Portal with its FilePasswordDB checker: who may log in. */
+function connectionMade(client: Connection, context: Context, passwords: PasswordFile, makeProtocol: () => Protocol): void {
+  client.on("authentication", (attempt) => {
+    // OpenSSH first asks with method "none", to learn which methods there are.
+    if (attempt.method === "password" && passwords.check(attempt.username, attempt.password)) {
+      return attempt.accept();
+    }
+    attempt.reject(["password"]);
+  });
+  // The article's SimpleRealm.requestAvatar: a ConchUser whose channelLookup maps "session" to SimpleSession.
+  client.on("session", (accept) => simpleSession(accept(), client, context, makeProtocol));
+}
+
+/**
+ * The article's SSHFactory: an ssh2 Server with the host key, handing it each connection.
+ * Each shell gets a new protocol from `makeProtocol` (`--protocol` serves yours).
+ */
+export function makeServer(setup: Setup, makeProtocol: () => Protocol = () => new EchoProtocol()): ssh2.Server {
+  const hostKeys = loadHostKeys(setup.keys); // the article's Key.fromString(privateBlob)
+  const passwords = readPasswordFile(setup.passwordFile); // the article's FilePasswordDB("ssh-passwords")
+  const handler = (client: Connection, context: Context) => connectionMade(client, context, passwords, makeProtocol);
+  return new ssh2.Server({ hostKeys, algorithms: setup.algorithms }, setup.wrap(handler));
+}
+
+// The article's reactor.listenTCP(2022, factory) and reactor.run(), when this file is the program.
+if (isMain(import.meta)) listenTCP(2022, { article, makeServer });
 
 /*
  * Exercise 7. Write a Protocol that keeps a running total: answer each chunk with "total: 5 bytes"

@@ -13,7 +13,7 @@
  * clears the line; Ctrl-D on an empty line leaves the room.
  */
 import type { Buffer } from "node:buffer";
-import { Protocol } from "../07-protocols.ts";
+import { Protocol } from "../twisted/protocol.ts";
 
 /** The room: the factory that builds each member's protocol, and the state they share. */
 export class ChatRoom {

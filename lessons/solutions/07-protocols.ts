@@ -1,12 +1,13 @@
 /**
- * Exercise 7, solved: a Protocol that keeps a running total, and hangs up on "q".
+ * Exercise 7, solved: a Protocol that keeps a running total, and hangs up on "q". A module
+ * exporting just the Protocol will do; lesson 7 serves it:
+ *   npx tsx lessons/07-protocols.ts --protocol lessons/solutions/07-protocols.ts
  * Check your own: npm run exercise 7 lessons/my-protocols.ts
- * (or serve just the Protocol: npx tsx tutorial.ts --protocol lessons/solutions/07-protocols.ts)
  */
 import type { Buffer } from "node:buffer";
-import { Protocol, protocolsWith } from "../07-protocols.ts";
+import { Protocol } from "../twisted/protocol.ts";
 
-export class TotalProtocol extends Protocol {
+export default class TotalProtocol extends Protocol {
   total = 0;
 
   override dataReceived(bytes: Buffer): void {
@@ -15,6 +16,3 @@ export class TotalProtocol extends Protocol {
     this.transport.write(`total: ${this.total} bytes\r\n`);
   }
 }
-
-export default TotalProtocol;
-export const solution = protocolsWith(() => new TotalProtocol());

@@ -8,13 +8,14 @@
  * @example
  * ```ts
  * import { refuseTheRest } from "./refusals.ts";
- * refuseTheRest(client, console.error);
+ * const layer = refuseTheRest(); // a Middleware, see stack.ts
  * ```
  * @module
  */
 import type { EventEmitter } from "node:events";
-import type { Connection, Session } from "ssh2";
-import { onSession } from "./sessions.ts";
+import type { Session } from "ssh2";
+import type { Middleware } from "./lesson.ts";
+import { onSession } from "./ssh2-hooks.ts";
 
 type Log = (line: string) => void;
 type Reject = (() => void) | undefined;
@@ -29,16 +30,20 @@ function refuse(target: EventEmitter, event: string, describe: (...info: unknown
 }
 
 /** Refuses, and logs, what a connection may ask for beyond a session. */
-export function refuseTheRest(client: Connection, log: Log): void {
-  refuse(client, "tcpip", (info) => {
-    const { destIP, destPort } = info as { destIP: string; destPort: number };
-    return `port forwarding (direct-tcpip) to ${destIP}:${destPort}`;
-  }, log);
-  refuse(client, "openssh.streamlocal", (info) => {
-    return `Unix socket forwarding to ${(info as { socketPath: string }).socketPath}`;
-  }, log);
-  refuse(client, "request", (name) => `global request ${name}`, log);
-  onSession(client, (session) => refuseSessionExtras(session, log));
+export function refuseTheRest(): Middleware {
+  return (next) => (client, context) => {
+    const { log } = context;
+    refuse(client, "tcpip", (info) => {
+      const { destIP, destPort } = info as { destIP: string; destPort: number };
+      return `port forwarding (direct-tcpip) to ${destIP}:${destPort}`;
+    }, log);
+    refuse(client, "openssh.streamlocal", (info) => {
+      return `Unix socket forwarding to ${(info as { socketPath: string }).socketPath}`;
+    }, log);
+    refuse(client, "request", (name) => `global request ${name}`, log);
+    onSession(client, (session) => refuseSessionExtras(session, log));
+    next(client, context);
+  };
 }
 
 /** Refuses, and logs, the session requests no lesson uses. */

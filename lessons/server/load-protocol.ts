@@ -1,6 +1,6 @@
 /**
  * Loads a student's Protocol for `tutorial.ts --protocol <module>`: the module's default
- * export, or else its one exported Protocol, either a class extending lesson 7's `Protocol`
+ * export, or else its one exported Protocol, either a class extending `Protocol` (lessons/twisted/protocol.ts)
  * (one instance per session) or a factory with `buildProtocol()` (Twisted's Factory: one
  * object that every session's protocol can share).
  *
@@ -14,7 +14,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Protocol } from "../07-protocols.ts";
+import type { Protocol } from "../twisted/protocol.ts";
 import { UserError } from "./user-error.ts";
 
 export interface LoadedProtocol {
@@ -23,7 +23,7 @@ export interface LoadedProtocol {
   makeProtocol: () => Protocol;
 }
 
-const HOW = "export a class that extends Protocol (import { Protocol } from \"<this repository>/lessons/07-protocols.ts\"), " +
+const HOW = "export a class that extends Protocol (import { Protocol } from \"<this repository>/lessons/twisted/protocol.ts\"), " +
   "e.g. `export default class MyProtocol extends Protocol { ... }`";
 
 /** Imports `path` and finds its Protocol; every problem is a one-line {@link UserError}. */
@@ -51,7 +51,7 @@ export async function loadProtocol(path: string): Promise<LoadedProtocol> {
 /**
  * A Protocol class, or a factory with buildProtocol(), as a way to make protocols. A class
  * counts when it has Protocol's makeConnection: a module outside this package may be loaded
- * as CommonJS, with its own copy of lesson 7, so `instanceof Protocol` would say no.
+ * as CommonJS, with its own copy of protocol.ts, so `instanceof Protocol` would say no.
  */
 function toProtocol(name: string, value: unknown): LoadedProtocol | undefined {
   const prototype = (value as { prototype?: Partial<Protocol> } | null)?.prototype;

@@ -6,15 +6,15 @@
  *
  * @example
  * ```ts
- * import { readPasswordFile } from "./password-file.ts";
- * const passwords = await readPasswordFile("keys/ssh-passwords");
+ * import { readPasswordFile } from "./passwords.ts";
+ * const passwords = readPasswordFile("keys/ssh-passwords");
  * passwords.check("alice", "goodpassword"); // true
  * ```
  * @module
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import { readFile } from "node:fs/promises";
-import { describe, UserError } from "./user-error.ts";
+import { readFileSync } from "node:fs";
+import { describe, UserError } from "../server/user-error.ts";
 
 /** The users of a password file, and a constant-time password check. */
 export class PasswordFile {
@@ -58,10 +58,10 @@ export function parsePasswords(path: string, text: string): PasswordFile {
 }
 
 /** Reads and parses a password file; a missing or unreadable file is a {@link UserError}. */
-export async function readPasswordFile(path: string): Promise<PasswordFile> {
+export function readPasswordFile(path: string): PasswordFile {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = readFileSync(path, "utf8");
   } catch (error) {
     throw new UserError(`${path}: cannot read the password file (${describe(error)})`);
   }

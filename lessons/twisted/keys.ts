@@ -1,33 +1,35 @@
 /**
- * The server's host keys, from `keys/`. Article 1 makes one with `ckeygen -t rsa -f id_rsa`;
- * here, when `keys/` holds no key, an ed25519 key is generated on the first run (mode 0600,
+ * The server's host keys, from `keys/`: the counterpart of article 1's `Key.fromString`
+ * (`twisted.conch.ssh.keys`). The article makes one with `ckeygen -t rsa -f id_rsa`; here,
+ * when the folder holds no key, an ed25519 key is generated on the first run (mode 0600,
  * git-ignored) and reused after that. The article's `id_rsa` is served too when present.
  *
  * @example
  * ```ts
- * import { loadHostKeys } from "./host-keys.ts";
- * for (const key of loadHostKeys("keys")) console.log(key.label, key.fingerprint);
+ * import { loadHostKeys } from "./keys.ts";
+ * const hostKeys = loadHostKeys("keys"); // ready for new ssh2.Server({ hostKeys })
+ * for (const key of hostKeys) console.log(key.label, key.fingerprint);
  * ```
  * @module
  */
-import { createHash, createPrivateKey } from "node:crypto";
+import { createHash } from "node:crypto";
 import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import process from "node:process";
 import ssh2 from "ssh2";
 import type { ParsedKey } from "ssh2";
-import { describe, UserError } from "./user-error.ts";
+import { describe, UserError } from "../server/user-error.ts";
 
 const { utils } = ssh2;
 
-/** The file names looked for in `keys/`, in order. The first one is generated if none exists. */
+/** The file names looked for in the keys folder, in order. The first is generated if none exists. */
 export const HOST_KEY_FILES = ["ssh_host_ed25519_key", "ssh_host_rsa_key", "id_ed25519", "id_rsa"];
 
-/** One host key, ready for ssh2's `hostKeys` option. */
+/** One host key: `key` is what ssh2's `hostKeys` option takes; the rest is for people. */
 export interface HostKey {
+  /** The private key, parsed by ssh2. */
+  key: ParsedKey;
   file: string;
-  /** The key, parsed by ssh2 (see {@link signFaster}). */
-  parsed: ParsedKey;
   /** The SSH key type, e.g. `ssh-ed25519`. */
   type: string;
   /** How `ssh` names the type in its messages, e.g. `ED25519`. */
@@ -36,11 +38,18 @@ export interface HostKey {
   fingerprint: string;
 }
 
+/** Each key file is read and parsed once per process, so every user of it shares one key. */
+const loaded = new Map<string, HostKey>();
+
 /** Loads every host key in `dir`, generating an ed25519 one first if there is none. */
 export function loadHostKeys(dir: string): HostKey[] {
   const present = HOST_KEY_FILES.map((name) => join(dir, name)).filter((file) => existsSync(file));
   if (present.length === 0) present.push(generateHostKey(join(dir, HOST_KEY_FILES[0])));
-  return present.map(readHostKey);
+  return present.map((file) => {
+    const known = loaded.get(resolve(file)) ?? readHostKey(file);
+    loaded.set(resolve(file), known);
+    return known;
+  });
 }
 
 /** Reads and checks one private host key file. */
@@ -57,20 +66,7 @@ export function readHostKey(file: string): HostKey {
     throw new UserError(`${file}: not a usable host key (${key?.message ?? "no key found"})`);
   }
   if (!key.isPrivateKey()) throw new UserError(`${file}: holds a public key; the server needs the private key`);
-  signFaster(key);
-  return { file, parsed: key, type: key.type, label: labelOf(key.type), fingerprint: fingerprintOf(key.getPublicSSH()) };
-}
-
-/**
- * ssh2 keeps a host key's private half as PEM text and signs each handshake with that text,
- * so Node parses the key again for every connection: half the server's CPU for a session
- * here (0.7 ms of 1.4 ms with ed25519). Node's sign() takes a parsed KeyObject just as well,
- * so the text is swapped for one, once. Should ssh2's internals change, the key stays as is.
- */
-function signFaster(key: ParsedKey): void {
-  const slot = Object.getOwnPropertySymbols(key).find((symbol) => symbol.description === "Private key PEM");
-  const holder = key as unknown as Record<symbol, unknown>;
-  if (slot && typeof holder[slot] === "string") holder[slot] = createPrivateKey(holder[slot] as string);
+  return { key, file, type: key.type, label: labelOf(key.type), fingerprint: fingerprintOf(key.getPublicSSH()) };
 }
 
 /** The SHA256 fingerprint of a public key blob, as `ssh` and `ssh-keygen -l` print it. */

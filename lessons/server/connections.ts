@@ -1,0 +1,51 @@
+/**
+ * The tutorial's outermost layers: every connection is logged in and out, an error ends its
+ * own connection with one log line (never the server), and each login is one log line.
+ *
+ * @example
+ * ```ts
+ * import { endOnError, logLogins } from "./connections.ts";
+ * const layers = [endOnError(), logLogins()]; // Middlewares, see stack.ts
+ * ```
+ * @module
+ */
+import type { Middleware } from "./lesson.ts";
+import { noDelay, onAuthentication } from "./ssh2-hooks.ts";
+
+/**
+ * Every error ends its own connection with one line, and only that connection: ssh2's errors,
+ * and exceptions thrown by the lesson's handlers (ssh2 catches those and reports them here).
+ */
+export function endOnError(): Middleware {
+  return (next) => (client, context) => {
+    noDelay(client); // without this, Nagle's algorithm holds a small write (an echo) ~40 ms
+    client.on("error", (error: Error) => {
+      const where = thrownAt(error);
+      context.log(where ? `error in the lesson's code: ${error} (${where})` : error.message);
+      client.end();
+    });
+    next(client, context);
+  };
+}
+
+/** Where an exception was thrown, if that was outside ssh2 and Node (so in a lesson). */
+function thrownAt(error: Error): string | undefined {
+  const frame = error.stack?.split("\n").map((line) => line.trim()).find((line) => line.startsWith("at "));
+  if (!frame || /node_modules|node:|ext:/.test(frame)) return undefined;
+  return frame;
+}
+
+/** Notes the login name in the context (Twisted's avatar id) and logs one line per login. */
+export function logLogins(): Middleware {
+  return (next) => (client, context) => {
+    onAuthentication(client, (attempt, { accept, reject }) => ({
+      accept: () => {
+        context.user = attempt.username;
+        context.log(`${attempt.username} logged in with ${attempt.method} (${context.info.header.versions.software})`);
+        return accept();
+      },
+      reject,
+    }));
+    next(client, context);
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * Listening: the counterpart of Twisted's `reactor.listenTCP(2022, factory)`. We accept the
+ * TCP connections ourselves and hand each to the lesson's ssh2 Server, to refuse extra ones
+ * before any crypto work (`maxStartups`) and to time the login from the first byte
+ * (`loginGraceMs`: a client may never send a valid SSH version line). Closing ends every
+ * open connection.
+ *
+ * @example
+ * ```ts
+ * import { Connections, listen } from "./listen.ts";
+ * const connections = new Connections(DEFAULT_LOGIN_LIMITS, console.error);
+ * // ... server = lesson.makeServer(setup) with connections.layer() among the layers ...
+ * const listener = await listen(server, connections, { host: "127.0.0.1", port: 2022 });
+ * await listener.close();
+ * ```
+ * @module
+ */
+import { createServer } from "node:net";
+import type { Server as NetServer, Socket } from "node:net";
+import type { Connection, Server } from "ssh2";
+import type { Address } from "../twisted/protocol.ts";
+import type { Middleware } from "./lesson.ts";
+import type { LoginLimits } from "./login-limits.ts";
+import { socketOf } from "./ssh2-hooks.ts";
+import { UserError } from "./user-error.ts";
+
+/** The open connections, and the sockets still logging in (each with its login clock). */
+export class Connections {
+  readonly open = new Set<Connection>();
+  readonly loggingIn = new Map<Socket, () => void>(); // socket → stop its clock
+
+  constructor(readonly limits: LoginLimits, readonly log: (line: string) => void) {}
+
+  /** The layer that tells this list about each SSH connection: open, logged in, closed. */
+  layer(): Middleware {
+    return (next) => (client, context) => {
+      this.open.add(client);
+      const socket = socketOf(client);
+      client.once("ready", () => this.loggingIn.get(socket)?.());
+      client.once("close", () => this.open.delete(client));
+      next(client, context);
+    };
+  }
+
+  /** Starts a new TCP connection's login clock; false if too many are logging in already. */
+  admit(socket: Socket): boolean {
+    const from = `[${socket.remoteAddress}:${socket.remotePort}]`;
+    if (this.loggingIn.size >= this.limits.maxStartups) {
+      this.log(`${from} refused: ${this.loggingIn.size} connections are still logging in`);
+      return false;
+    }
+    const grace = setTimeout(() => {
+      this.log(`${from} did not log in within ${this.limits.loginGraceMs / 1000} s; disconnecting`);
+      socket.destroy();
+    }, this.limits.loginGraceMs);
+    const stopClock = () => {
+      clearTimeout(grace);
+      this.loggingIn.delete(socket);
+    };
+    this.loggingIn.set(socket, stopClock);
+    socket.once("close", () => {
+      if (this.loggingIn.has(socket)) this.log(`${from} left without logging in`);
+      stopClock();
+    });
+    return true;
+  }
+
+  /** Ends every connection: those still logging in at once, the others with an SSH disconnect. */
+  async closeAll(): Promise<void> {
+    for (const socket of this.loggingIn.keys()) socket.destroy();
+    await Promise.all([...this.open].map((client) =>
+      new Promise<void>((resolve) => {
+        client.once("close", () => resolve());
+        client.end();
+        // A client that never answers the disconnect is cut off after a second.
+        setTimeout(() => socketOf(client).destroy(), 1000).unref();
+      })
+    ));
+  }
+}
+
+export interface Listener {
+  /** The address actually bound (the real port when 0 was asked for). */
+  address: Address;
+  /** Stops listening, ends every open connection, and resolves once they are gone. */
+  close(): Promise<void>;
+}
+
+/**
+ * Listens on `host:port` and hands each admitted socket to `server`; `prepare` sees each
+ * socket first (fast.ts). Rejects with a {@link UserError} when the address can't be bound.
+ */
+export function listen(
+  server: Server,
+  connections: Connections,
+  { host, port, prepare }: { host: string; port: number; prepare?: (socket: Socket) => void },
+): Promise<Listener> {
+  const listener: NetServer = createServer((socket) => {
+    if (!connections.admit(socket)) return void socket.destroy();
+    prepare?.(socket);
+    server.injectSocket(socket);
+  });
+  return new Promise((resolve, reject) => {
+    listener.once("error", (error: NodeJS.ErrnoException) => reject(bindError(error, host, port)));
+    listener.listen(port, host, () => {
+      listener.on("error", (error: Error) => connections.log(`server: ${error.message}`));
+      const bound = listener.address() as { address: string; port: number };
+      resolve({
+        address: { type: "TCP", host: bound.address, port: bound.port },
+        close: async () => {
+          const closed = new Promise<void>((done) => listener.close(() => done()));
+          await Promise.all([closed, connections.closeAll()]);
+        },
+      });
+    });
+  });
+}
+
+function bindError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  switch (error.code) {
+    case "EADDRINUSE":
+      return new UserError(`port ${port} on ${host} is already in use (is another lesson running? try --port ${port + 1})`);
+    case "EACCES":
+      return new UserError(`not allowed to listen on port ${port} on ${host} (ports below 1024 need root; try --port 2022)`);
+    case "EADDRNOTAVAIL":
+    case "ENOTFOUND":
+      return new UserError(`cannot listen on ${host}: no such local address (try --host 127.0.0.1)`);
+    default:
+      return new UserError(`cannot listen on ${host}:${port}: ${error.message}`);
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Limits on logging in, the same for every lesson, set on purpose against OpenSSH's sshd and
+ * Twisted Conch (see the README's "Security" section):
+ *
+ * - each refused password costs a delay before the answer (Twisted: 1 s, `passwordDelay`);
+ * - after `maxAuthTries` refused attempts the connection is cut (sshd: MaxAuthTries 6);
+ * - a connection that has not logged in after `loginGraceMs` is cut (sshd: LoginGraceTime 120 s);
+ * - at most `maxStartups` connections may be logging in at once (sshd: MaxStartups 10:30:100).
+ * The last two are kept by listen.ts, which sees connections before SSH does.
+ *
+ * The lessons only decide who may log in; this layer wraps their answers. Every refused attempt
+ * is logged with the user name (the connection's log tag carries the address); never the password.
+ *
+ * @example
+ * ```ts
+ * import { limitLogins, DEFAULT_LOGIN_LIMITS } from "./login-limits.ts";
+ * const layer = limitLogins(DEFAULT_LOGIN_LIMITS); // a Middleware, see stack.ts
+ * ```
+ * @module
+ */
+import type { Middleware } from "./lesson.ts";
+import { onAuthentication } from "./ssh2-hooks.ts";
+
+export interface LoginLimits {
+  /** How long to wait before refusing a wrong password or an unknown user, in ms. */
+  passwordDelayMs: number;
+  /** Refused attempts (not counting the client's initial "none" probe) before disconnecting. */
+  maxAuthTries: number;
+  /** How long a connection may take to log in, in ms. */
+  loginGraceMs: number;
+  /** How many connections may be not yet logged in at once; more are refused on sight. */
+  maxStartups: number;
+}
+
+export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
+  passwordDelayMs: 1000,
+  maxAuthTries: 6,
+  loginGraceMs: 120_000,
+  maxStartups: 64,
+};
+
+/** The delay and the attempt limit on each connection's logins; each refusal logged. */
+export function limitLogins(limits: LoginLimits): Middleware {
+  return (next) => (client, context) => {
+    let failures = 0;
+    let closed = false;
+    client.once("close", () => (closed = true));
+    onAuthentication(client, (attempt, { accept, reject }) => ({
+      accept,
+      reject: (...methods) => {
+        // OpenSSH starts with "none" just to learn the methods; that is not a try.
+        if (attempt.method === "none") return reject(...methods);
+        failures += 1;
+        context.log(`${attempt.method} login refused for ${JSON.stringify(attempt.username)} (${failures} of ${limits.maxAuthTries})`);
+        if (failures >= limits.maxAuthTries) {
+          context.log("too many refused logins; disconnecting");
+          client.end();
+          return;
+        }
+        const answer = () => {
+          if (!closed) reject(...methods);
+        };
+        if (limits.passwordDelayMs > 0) setTimeout(answer, limits.passwordDelayMs);
+        else answer();
+      },
+    }));
+    next(client, context);
+  };
+}
