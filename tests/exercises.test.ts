@@ -4,32 +4,30 @@
  *
  *   npm run exercise 3 lessons/my-channel.ts
  *
- * Your file exports a Lesson (copy the lesson's file into lessons/ and change it); for exercise 7 a
- * Protocol is enough.
+ * Your file is a copy of the lesson's file, changed (so it exports `article` and `makeServer`);
+ * for exercise 7 a module exporting a Protocol is enough.
  */
 import assert from "node:assert/strict";
 import { resolve } from "node:path";
 import process from "node:process";
 import { test } from "node:test";
 import { pathToFileURL } from "node:url";
-import { protocolsWith } from "../lessons/07-protocols.ts";
-import type { Lesson } from "../lessons/shared/lesson.ts";
-import { loadProtocol } from "../lessons/shared/load-protocol.ts";
-import { type InProcessServer, serveInProcess } from "./helpers/in-process.ts";
+import type { LessonModule } from "../lessons/server/lesson.ts";
+import { LESSON_SHAPE } from "../lessons/server/load-lesson.ts";
+import { loadProtocol } from "../lessons/server/load-protocol.ts";
+import type { Protocol } from "../lessons/twisted/protocol.ts";
+import { type InProcessServer, protocols, serveInProcess } from "./helpers/in-process.ts";
 import { ROOT } from "./helpers/lesson-process.ts";
 import { eventually, logIn, openShell, tryLogIn } from "./helpers/ssh-client.ts";
 
 const XTERM = { term: "xterm", cols: 80, rows: 24 };
 
-/** The Lesson a module exports (or, for lesson 7, the Lesson serving its Protocol). */
-async function lessonFrom(file: string, number: number): Promise<Lesson> {
-  const module: Record<string, unknown> = await import(pathToFileURL(file).href);
-  const lesson = Object.values(module).find((value) =>
-    typeof (value as Lesson | null)?.serve === "function" && typeof (value as Lesson).slug === "string"
-  );
-  if (lesson) return lesson as Lesson;
-  if (number === 7) return protocolsWith((await loadProtocol(file)).makeProtocol);
-  throw new Error(`${file} exports no Lesson (an object with serve(), like the lesson files export)`);
+/** The lesson a file is (or, for lesson 7, lesson 7 serving the file's Protocol). */
+async function lessonFrom(file: string, number: number): Promise<[LessonModule, (() => Protocol)?]> {
+  const module: Partial<LessonModule> = await import(pathToFileURL(file).href);
+  if (typeof module.makeServer === "function" && module.article) return [module as LessonModule];
+  if (number === 7) return [protocols, (await loadProtocol(file)).makeProtocol];
+  throw new Error(`${file}: ${LESSON_SHAPE}`);
 }
 
 const EXERCISES: [number, string, string, (server: InProcessServer) => Promise<void>][] = [
@@ -105,7 +103,8 @@ for (const [number, file, what, check] of EXERCISES) {
   test(`exercise ${number}: ${what} (${yours !== undefined && chosen === number ? yours : `solutions/${file}.ts`})`, {
     skip: chosen !== undefined && chosen !== number,
   }, async () => {
-    const server = await serveInProcess(await lessonFrom(path, number));
+    const [lesson, makeProtocol] = await lessonFrom(path, number);
+    const server = await serveInProcess(lesson, { makeProtocol });
     try {
       await check(server);
     } finally {

@@ -6,12 +6,10 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { test } from "node:test";
 import type { ServerChannel } from "ssh2";
-import { password } from "../lessons/02-password.ts";
-import { acceptShells } from "../lessons/04-pty.ts";
-import { echoInput, input } from "../lessons/05-input.ts";
-import { ConnectionDone, EchoProtocol } from "../lessons/07-protocols.ts";
-import type { Lesson } from "../lessons/shared/lesson.ts";
-import { protocolLesson, QuietEcho, serveInProcess } from "./helpers/in-process.ts";
+import * as input from "../lessons/05-input.ts";
+import { EchoProtocol } from "../lessons/07-protocols.ts";
+import { ConnectionDone } from "../lessons/twisted/protocol.ts";
+import { protocols, QuietEcho, serveInProcess } from "./helpers/in-process.ts";
 import { eventually, logIn, openShell, within } from "./helpers/ssh-client.ts";
 
 type Fault = "connectionMade" | "dataReceived" | "connectionLost" | undefined;
@@ -34,7 +32,7 @@ test("an exception in a Protocol callback ends that session only, with one log l
       if (this.fault === "connectionLost") throw new Error("boom in connectionLost");
     }
   }
-  const server = await serveInProcess(protocolLesson(() => new Faulty()));
+  const server = await serveInProcess(protocols, { makeProtocol: () => new Faulty() });
   const bystanderClient = await logIn(server.port);
   const bystander = await openShell(bystanderClient, { term: "xterm", cols: 80, rows: 24 });
   await bystander.waitFor("Echo protocol connected\r\n");
@@ -66,30 +64,16 @@ test("an exception in a Protocol callback ends that session only, with one log l
   assert.equal(lost[3], String(new ConnectionDone()));
 });
 
-/** Lesson 5, with each shell's server-side channel handed to `onShell` as well. */
-function inputLesson(onShell: (channel: ServerChannel) => void): Lesson {
-  return {
-    ...input,
-    serve(client, context) {
-      password.serve(client, context);
-      acceptShells(client, (channel) => {
-        onShell(channel);
-        echoInput(channel);
-      });
-    },
-  };
-}
-
 const MB = 1 << 20;
 
-for (const [name, makeLesson] of [
-  ["lesson 5's echoInput", inputLesson],
+for (const [name, serve] of [
+  ["lesson 5's echo", (onShell: (channel: ServerChannel) => void) => serveInProcess(input, { onShell })],
   ["lesson 7's transport", (onShell: (channel: ServerChannel) => void) =>
-    protocolLesson(() => new QuietEcho(), onShell)],
+    serveInProcess(protocols, { makeProtocol: () => new QuietEcho(), onShell })],
 ] as const) {
   test(`${name}: a client that sends 16 MB and reads nothing makes the server wait, and loses nothing`, async () => {
     const serverChannels: ServerChannel[] = [];
-    const server = await serveInProcess(makeLesson((channel) => serverChannels.push(channel)));
+    const server = await serve((channel) => serverChannels.push(channel));
     const client = await logIn(server.port);
     const shell = await openShell(client);
     shell.channel.pause(); // read nothing

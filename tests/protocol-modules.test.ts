@@ -9,7 +9,7 @@ import { logIn, openShell } from "./helpers/ssh-client.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "protocols-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
-const LESSON_7 = join(ROOT, "lessons", "07-protocols.ts");
+const PROTOCOL = join(ROOT, "lessons", "twisted", "protocol.ts");
 const XTERM = { term: "xterm", cols: 80, rows: 24 };
 
 /** Writes a module into the scratch folder and returns its path. */
@@ -36,7 +36,7 @@ test("the upper-case echo", async () => {
 
 test("a named Protocol subclass, from the student's own file", async () => {
   const file = module("hello.ts", `
-import { Protocol } from ${JSON.stringify(LESSON_7)};
+import { Protocol } from ${JSON.stringify(PROTOCOL)};
 export const GREETING = "hello";
 export class Hello extends Protocol {
   override connectionMade() {
@@ -95,7 +95,7 @@ test("bad modules: one line that says what to export, a non-zero exit, no stack 
       /--protocol .*broken\.ts: cannot be loaded: /],
     ["exports no Protocol", ["--protocol", module("nothing.ts", "export const answer = 42;\n")],
       /--protocol .*nothing\.ts: exports no Protocol; export a class that extends Protocol/],
-    ["two Protocols, no default", ["--protocol", module("two.ts", `import { Protocol } from ${JSON.stringify(LESSON_7)};
+    ["two Protocols, no default", ["--protocol", module("two.ts", `import { Protocol } from ${JSON.stringify(PROTOCOL)};
 export class A extends Protocol {}
 export class B extends Protocol {}
 `)], /exports several Protocols \(A \(class A\), B \(class B\)\); make one the default export/],

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { Buffer } from "node:buffer";
 import { test } from "node:test";
-import { repr } from "../lessons/shared/repr.ts";
+import { repr } from "../lessons/twisted/repr.ts";
 
 /** Asks python3 for the repr of each byte string (sent as hex, one per line). */
 function pythonRepr(samples: Buffer[]): string[] {

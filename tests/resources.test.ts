@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import process from "node:process";
 import { inParallel } from "../bench/load.ts";
-import { protocolLesson, QuietEcho, serveInProcess } from "./helpers/in-process.ts";
+import { protocols, QuietEcho, serveInProcess } from "./helpers/in-process.ts";
 import { startLesson } from "./helpers/lesson-process.ts";
 import { logIn, openShell } from "./helpers/ssh-client.ts";
 
@@ -36,7 +36,7 @@ test("500 sessions open at the same time are all served", async () => {
 test("5,000 sessions come and go; the server's memory does not grow", async () => {
   const gc = (globalThis as { gc?: () => void }).gc;
   assert.ok(gc, "run with --expose-gc (npm test does; deno task test passes --v8-flags=--expose-gc)");
-  const server = await serveInProcess(protocolLesson(() => new QuietEcho()));
+  const server = await serveInProcess(protocols, { makeProtocol: () => new QuietEcho() });
   // 10 connections at once, each running 500 whole sessions one after another.
   const sessions = async (count: number) => {
     await inParallel(10, 10, async () => {

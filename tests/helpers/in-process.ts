@@ -1,10 +1,10 @@
 /**
- * A lesson's server inside the test process, for the tests that need to reach into it: a
- * lesson assembled from the lessons' parts, its log, its memory.
+ * A lesson's server inside the test process, for the tests that need to reach into it: its
+ * log, its memory, its server-side channels, a Protocol of the test's own.
  *
  * @example
  * ```ts
- * const server = await serveInProcess(protocols);
+ * const server = await serveInProcess(protocols, { makeProtocol: () => new QuietEcho() });
  * // ... connect to server.port, read server.log ...
  * await server.close();
  * ```
@@ -12,17 +12,17 @@
  */
 import { join } from "node:path";
 import type { ServerChannel, Session } from "ssh2";
-import { password } from "../../lessons/02-password.ts";
-import { acceptShells } from "../../lessons/04-pty.ts";
-import { connectProtocol, EchoProtocol, type Protocol, protocols } from "../../lessons/07-protocols.ts";
-import { loadHostKeys } from "../../lessons/shared/host-keys.ts";
-import type { Lesson } from "../../lessons/shared/lesson.ts";
-import { readPasswordFile } from "../../lessons/shared/password-file.ts";
-import { serveLesson } from "../../lessons/shared/serve.ts";
+import * as protocols from "../../lessons/07-protocols.ts";
+import type { LessonModule, Middleware } from "../../lessons/server/lesson.ts";
+import { onSession, onShell } from "../../lessons/server/ssh2-hooks.ts";
+import { serveLesson } from "../../lessons/server/start.ts";
+import type { Protocol } from "../../lessons/twisted/protocol.ts";
 import { ROOT } from "./lesson-process.ts";
 
+export { protocols };
+
 /** Lesson 7's EchoProtocol without its "Connection lost" line (thousands would flood the output). */
-export class QuietEcho extends EchoProtocol {
+export class QuietEcho extends protocols.EchoProtocol {
   override connectionLost(): void {}
 }
 
@@ -33,38 +33,29 @@ export interface InProcessServer {
   close(): Promise<void>;
 }
 
-/** Serves `lesson` on a free loopback port in this process, with no password delay. */
-export async function serveInProcess(lesson: Lesson): Promise<InProcessServer> {
-  const log: string[] = [];
-  const keys = join(ROOT, "keys");
-  const server = await serveLesson({
-    lesson,
-    host: "127.0.0.1",
-    port: 0,
-    hostKeys: loadHostKeys(keys),
-    passwords: await readPasswordFile(join(keys, "ssh-passwords")),
-    limits: { passwordDelayMs: 0 },
-    log: (line) => log.push(line),
-  });
-  return { port: server.address.port, log, close: () => server.close() };
+export interface InProcessOptions {
+  /** For lesson 7: the Protocol to serve. */
+  makeProtocol?: () => Protocol;
+  /** Sees each shell's server-side channel as the lesson accepts it. */
+  onShell?: (channel: ServerChannel, session: Session) => void;
 }
 
-/**
- * Lesson 7 serving `makeProtocol()` instead of EchoProtocol; `onShell` sees each shell's
- * server-side channel.
- */
-export function protocolLesson(
-  makeProtocol: () => Protocol,
-  onShell: (channel: ServerChannel, session: Session) => void = () => {},
-): Lesson {
-  return {
-    ...protocols,
-    serve(client, context) {
-      password.serve(client, context);
-      acceptShells(client, (channel, _terminal, session) => {
-        onShell(channel, session);
-        connectProtocol(makeProtocol(), { client, channel, session, context });
-      });
-    },
+/** Serves `lesson` on a free loopback port in this process, with no password delay. */
+export async function serveInProcess(lesson: LessonModule, { makeProtocol, onShell: watch }: InProcessOptions = {}): Promise<InProcessServer> {
+  const log: string[] = [];
+  // A layer of the test's own, innermost: it sees each shell's channel.
+  const shells: Middleware = (next) => (client, context) => {
+    if (watch) onSession(client, (session) => onShell(session, (channel) => watch(channel, session)));
+    next(client, context);
   };
+  const server = await serveLesson(lesson, {
+    host: "127.0.0.1",
+    port: 0,
+    keys: join(ROOT, "keys"),
+    limits: { passwordDelayMs: 0 },
+    log: (line) => log.push(line),
+    makeProtocol,
+    extra: [shells],
+  });
+  return { port: server.address.port, log, close: () => server.close() };
 }
