@@ -2,8 +2,7 @@
  * Lesson 1: "Twisted Conch in 60 Seconds: Introduction to an SSH server" (2011-03-23)
  * https://as.ynchrono.us/twisted-conch-in-60-seconds-introduction-to-an-ssh-server.html
  *
- * Concept map: SSHFactory + Portal(None) → new ssh2.Server(...) + attempt.reject([]) →
- * SSH_MSG_USERAUTH_FAILURE with no methods that can continue → RFC 4252 §5.1.
+ * Concept map: SSHFactory, Portal(None) → new ssh2.Server, attempt.reject([]) → SSH_MSG_KEXINIT, SSH_MSG_USERAUTH_FAILURE with no methods → RFC 4253 §7, RFC 4252 §5.1
  *
  * ssh2 in one paragraph. An ssh2 `Server` does the SSH transport (version lines, key exchange,
  * encryption) by itself and tells us what the client asks for as events; the first argument

@@ -2,8 +2,7 @@
  * Lesson 2: "Twisted Conch in 60 Seconds: Password Authentication" (2011-03-24)
  * https://as.ynchrono.us/twisted-conch-in-60-seconds-password-authentication.html
  *
- * Concept map: Portal + FilePasswordDB → client.on("authentication") with passwords.check →
- * SSH_MSG_USERAUTH_REQUEST "password", then USERAUTH_SUCCESS or USERAUTH_FAILURE → RFC 4252 §8.
+ * Concept map: FilePasswordDB → passwords.check in client.on("authentication") → SSH_MSG_USERAUTH_REQUEST "password" → RFC 4252 §8
  *
  * New here: password logins checked against `keys/ssh-passwords`, one `user:password` per
  * line (the article's `FilePasswordDB("ssh-passwords")`, registered with the Portal). The

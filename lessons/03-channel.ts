@@ -2,9 +2,7 @@
  * Lesson 3: "Twisted Conch in 60 Seconds: A Trivial Channel" (2011-04-05)
  * https://as.ynchrono.us/twisted-conch-in-60-seconds-a-trivial-channel.html
  *
- * Concept map: channelLookup["session"] = SimpleSession → client.on("session", accept) →
- * SSH_MSG_CHANNEL_OPEN "session", then CHANNEL_OPEN_CONFIRMATION → RFC 4254 §6.1; and
- * request_shell → session.on("shell") → SSH_MSG_CHANNEL_REQUEST "shell" → RFC 4254 §6.5.
+ * Concept map: channelLookup["session"], request_shell → client.on("session"), session.on("shell") → SSH_MSG_CHANNEL_OPEN "session", CHANNEL_REQUEST "shell" → RFC 4254 §6.1, §6.5
  *
  * New here: a "session" channel. In Twisted the Realm's avatar (a `ConchUser`) gets
  * `channelLookup["session"] = SimpleSession`, an `SSHChannel` named "session"; here listening

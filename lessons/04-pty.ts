@@ -2,8 +2,7 @@
  * Lesson 4: "Twisted Conch in 60 Seconds: PTY Requests" (2011-04-10)
  * https://as.ynchrono.us/twisted-conch-in-60-seconds-pty-requests.html
  *
- * Concept map: request_pty_req + parseRequest_pty_req → session.on("pty", accept, reject, info) →
- * SSH_MSG_CHANNEL_REQUEST "pty-req" (TERM, columns, rows, pixels, modes) → RFC 4254 §6.2.
+ * Concept map: request_pty_req → session.on("pty") → SSH_MSG_CHANNEL_REQUEST "pty-req" → RFC 4254 §6.2
  *
  * New here: the pty request is accepted, and what it carries is kept: the terminal's name
  * (your TERM) and its size (the article's `parseRequest_pty_req`; ssh2 has parsed it for us).

@@ -2,8 +2,7 @@
  * Lesson 5: "Twisted Conch in 60 Seconds: Accepting Input" (2011-04-19)
  * https://as.ynchrono.us/twisted-conch-in-60-seconds-accepting-input.html
  *
- * Concept map: dataReceived → channel.on("data") → SSH_MSG_CHANNEL_DATA (within the
- * window the server grants with SSH_MSG_CHANNEL_WINDOW_ADJUST) → RFC 4254 §5.2.
+ * Concept map: dataReceived → channel.on("data") → SSH_MSG_CHANNEL_DATA → RFC 4254 §5.2
  *
  * New here: input. Whatever the client sends on the channel arrives as chunks of bytes
  * (the article's `dataReceived`), and each chunk is echoed back as Python's repr of it:

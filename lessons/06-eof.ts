@@ -2,8 +2,7 @@
  * Lesson 6: "Twisted Conch in 60 Seconds: Detecting EOF on input" (2011-06-13)
  * https://as.ynchrono.us/twisted-conch-in-60-seconds-detecting-eof-on-input.html
  *
- * Concept map: eofReceived → session.on("eof") then channel.on("end") → SSH_MSG_CHANNEL_EOF →
- * RFC 4254 §5.3; and closed → channel.on("close") → SSH_MSG_CHANNEL_CLOSE → RFC 4254 §5.3.
+ * Concept map: eofReceived, closed → session.on("eof") with channel "end", channel.on("close") → SSH_MSG_CHANNEL_EOF, SSH_MSG_CHANNEL_CLOSE → RFC 4254 §5.3
  *
  * New here: the two ways a session ends. When the client has no more input it sends EOF
  * (the article's `eofReceived`): the server answers "eof received". When the channel is

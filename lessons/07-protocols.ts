@@ -2,9 +2,7 @@
  * Lesson 7: "Twisted Conch in 60 Seconds: Protocols" (2011-08-01)
  * https://as.ynchrono.us/twisted-conch-in-60-seconds-protocols.html
  *
- * Concept map: Protocol + SSHSessionProcessProtocol + wrapProtocol → EchoProtocol +
- * connectProtocol(protocol, channel) → the same SSH_MSG_CHANNEL_DATA, EOF and CLOSE as
- * lessons 5 and 6, now one Protocol's events → RFC 4254 §5.2, §5.3.
+ * Concept map: Protocol, SSHSessionProcessProtocol + wrapProtocol → EchoProtocol, connectProtocol → CHANNEL_DATA, EOF and CLOSE as one Protocol's events → RFC 4254 §5.2, §5.3
  *
  * New here: the last five lessons were four events (a connection is made, data arrives, the
  * input ends, the connection is gone), and those are what a Twisted `Protocol` handles. So

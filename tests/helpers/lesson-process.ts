@@ -24,15 +24,16 @@ export const TIMEOUT_MS = 10_000;
 export const UNDER_DENO = "Deno" in globalThis;
 
 /**
- * The command that runs `tutorial.ts` under the runtime running the tests: under Deno with
- * the permissions the README lists, plus lessons/ (for --protocol examples) and the
- * temporary folder the tests make keys and modules in.
+ * The command that runs `program` (tutorial.ts, or a lesson file) under the runtime running
+ * the tests: under Deno with the permissions the README lists, plus lessons/ (for --protocol
+ * examples) and the temporary folder the tests make keys and modules in.
  */
-function tutorialCommand(args: string[]): [string, string[]] {
-  if (!UNDER_DENO) return [process.execPath, ["--import", "tsx", "tutorial.ts", ...args]];
+function command(program: string, args: string[]): [string, string[]] {
+  if (!UNDER_DENO) return [process.execPath, ["--import", "tsx", program, ...args]];
   const dirs = `keys,lessons,${tmpdir()}`;
-  return [process.execPath, ["run", "--no-prompt", "--allow-net=127.0.0.1", `--allow-read=${dirs}`, `--allow-write=${dirs}`, "tutorial.ts", ...args]];
+  return [process.execPath, ["run", "--no-prompt", "--allow-net=127.0.0.1", `--allow-read=${dirs}`, `--allow-write=${dirs}`, program, ...args]];
 }
+
 
 /** Collects a stream's text and lets a test wait until it holds a line that matches. */
 class Lines {
@@ -100,12 +101,37 @@ function exited(child: ChildProcess, limitMs?: number): Promise<number | null> {
 }
 
 /**
- * Starts a lesson's server on a free loopback port and waits until it listens. Refused
- * passwords are answered at once (`--password-delay 0`) unless `extraArgs` say otherwise.
+ * Starts a lesson's server (`tutorial.ts --lesson <lesson>`) on a free loopback port and waits
+ * until it listens. Refused passwords are answered at once (`--password-delay 0`) unless
+ * `extraArgs` say otherwise.
  */
-export async function startLesson(lesson: string, extraArgs: string[] = []): Promise<LessonProcess> {
-  const [command, args] = tutorialCommand(["--lesson", lesson, "--port", "0", "--password-delay", "0", ...extraArgs]);
-  const child = spawn(command, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+export function startLesson(lesson: string, extraArgs: string[] = []): Promise<LessonProcess> {
+  return startProgram("tutorial.ts", ["--lesson", lesson, ...extraArgs]);
+}
+
+/** The same, running a lesson's own file (`lessons/05-input.ts`) as the program. */
+export function startLessonFile(file: string, extraArgs: string[] = []): Promise<LessonProcess> {
+  return startProgram(file, extraArgs);
+}
+
+/** One way to start a lesson, for tests that run both: by name through tutorial.ts, or its own file. */
+export interface LessonStarter {
+  how: string;
+  start(extraArgs?: string[]): Promise<LessonProcess>;
+}
+
+/** `tutorial.ts --lesson N`, and the lesson's file run by itself: they must behave the same. */
+export function bothWays(number: number, slug: string): LessonStarter[] {
+  const file = `lessons/${String(number).padStart(2, "0")}-${slug}.ts`;
+  return [
+    { how: `tutorial.ts --lesson ${slug}`, start: (extra) => startLesson(slug, extra) },
+    { how: file, start: (extra) => startLessonFile(file, extra) },
+  ];
+}
+
+async function startProgram(program: string, programArgs: string[]): Promise<LessonProcess> {
+  const [executable, args] = command(program, ["--port", "0", "--password-delay", "0", ...programArgs]);
+  const child = spawn(executable, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   const stdout = new Lines();
   const stderr = new Lines();
   child.stdout!.setEncoding("utf8").on("data", (chunk: string) => stdout.add(chunk));
@@ -114,7 +140,7 @@ export async function startLesson(lesson: string, extraArgs: string[] = []): Pro
   const first = await Promise.race([listening, exited(child).then(() => undefined)]);
   if (first === undefined) {
     listening.catch(() => {});
-    throw new Error(`tutorial.ts exited with ${child.exitCode} before listening:\n${stdout.text}${stderr.text}`);
+    throw new Error(`${program} exited with ${child.exitCode} before listening:\n${stdout.text}${stderr.text}`);
   }
   return {
     port: Number(first.split(":").pop()),
@@ -131,9 +157,14 @@ export async function startLesson(lesson: string, extraArgs: string[] = []): Pro
 }
 
 /** Runs `tutorial.ts` with `args` to completion (bounded) and returns what it printed. */
-export async function runTutorial(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const [command, commandArgs] = tutorialCommand(args);
-  const child = spawn(command, commandArgs, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+export function runTutorial(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return runProgram("tutorial.ts", args);
+}
+
+/** Runs `program` (tutorial.ts or a lesson file) with `args` to completion (bounded). */
+export async function runProgram(program: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const [executable, commandArgs] = command(program, args);
+  const child = spawn(executable, commandArgs, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
