@@ -8,6 +8,8 @@
  *   npm run bench -- --quick            a small run, in seconds
  *   npm run bench -- --compare twisted  the same figures for the article's own program
  *                                       (needs Debian's python3-twisted)
+ *   npm run bench -- --compare plain    the same figures for our server without --fast, to
+ *                                       show what lessons/server/fast.ts's tricks save
  *   npm run bench -- --target 127.0.0.1:2022 --user alice --password goodpassword [--pid PID]
  *
  * The table goes to stdout, every number to bench/results.json (or --json FILE).
@@ -245,11 +247,13 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) {
-    console.log("Usage: npm run bench -- [--quick] [--lesson protocols] [--compare twisted] [--json FILE]\n" +
+    console.log("Usage: npm run bench -- [--quick] [--lesson protocols] [--compare twisted|plain] [--json FILE]\n" +
       "                      [--target HOST:PORT --user U --password P [--pid PID]]");
     return;
   }
-  if (values.compare !== undefined && values.compare !== "twisted") throw new Error(`--compare ${values.compare}: only "twisted" is known`);
+  if (values.compare !== undefined && values.compare !== "twisted" && values.compare !== "plain") {
+    throw new Error(`--compare ${values.compare}: "twisted" or "plain"`);
+  }
   const plan = values.quick ? PLANS.quick : PLANS.full;
   const started: ServerProcess[] = [];
   const measured: Figures[] = [];
@@ -259,13 +263,16 @@ async function main(): Promise<void> {
       const target = { host, port: Number(port), user: values.user, password: values.password };
       measured.push(await measure({ target, pid: values.pid ? Number(values.pid) : undefined, label: values.target }, plan));
     } else {
-      const ours = await startServer([process.execPath, "--expose-gc", "--import", "tsx", "--import", "./bench/gc-on-signal.ts",
-        "tutorial.ts", "--lesson", values.lesson, "--port", "0", "--password-delay", "0"], ROOT);
-      started.push(ours);
-      const target = { host: "127.0.0.1", port: ours.port, user: values.user, password: values.password };
-      const label = `ssh2 (${values.lesson}, Node ${process.version})`;
-      measured.push(await measure({ target, pid: ours.pid, label, collectGarbage: ours.collectGarbage }, plan));
-      await ours.stop();
+      // Ours runs with --fast; --compare plain measures the same lesson without it.
+      for (const fast of values.compare === "plain" ? [true, false] : [true]) {
+        const ours = await startServer([process.execPath, "--expose-gc", "--import", "tsx", "--import", "./bench/gc-on-signal.ts",
+          "tutorial.ts", "--lesson", values.lesson, "--port", "0", "--password-delay", "0", ...(fast ? ["--fast"] : [])], ROOT);
+        started.push(ours);
+        const target = { host: "127.0.0.1", port: ours.port, user: values.user, password: values.password };
+        const label = `ssh2 (${values.lesson}${fast ? ", --fast" : ""}, Node ${process.version})`;
+        measured.push(await measure({ target, pid: ours.pid, label, collectGarbage: ours.collectGarbage }, plan));
+        await ours.stop();
+      }
     }
     if (values.compare === "twisted") {
       try {
