@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { ROOT, runTutorial, startLesson } from "./helpers/lesson-process.ts";
+import { ROOT, runProgram, runTutorial, startLesson, startLessonFile } from "./helpers/lesson-process.ts";
 import { logIn, openShell } from "./helpers/ssh-client.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "protocols-"));
@@ -86,6 +86,19 @@ test("the chat room: members see each other's lines; one leaving abruptly breaks
   } finally {
     await server.stop();
   }
+});
+
+test("lesson 7's own file takes --protocol too; another lesson's file refuses it", async () => {
+  const server = await startLessonFile("lessons/07-protocols.ts", ["--protocol", "lessons/protocols/chat-room.ts"]);
+  try {
+    const alice = await openShell(await logIn(server.port, "alice", "goodpassword"), XTERM);
+    await alice.waitFor("Welcome to the chat room, alice. Nobody else is here yet.");
+  } finally {
+    await server.stop();
+  }
+  const { code, stderr } = await runProgram("lessons/03-channel.ts", ["--protocol", "lessons/protocols/upper-echo.ts"]);
+  assert.equal(code, 2);
+  assert.match(stderr, /^lessons[\\/]03-channel\.ts: --protocol works with lesson 7 \(protocols\), not with channel$/m);
 });
 
 test("bad modules: one line that says what to export, a non-zero exit, no stack trace", async (t) => {

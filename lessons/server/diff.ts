@@ -38,10 +38,10 @@ export function diffLines(before: string[], after: string[]): DiffLine[] {
   while (i < n || j < m) {
     if (i < n && j < m && before[i] === after[j]) {
       lines.push({ kind: " ", text: before[i], oldLine: ++i, newLine: ++j });
-    } else if (j < m && (i === n || common[i][j + 1] >= common[i + 1][j])) {
-      lines.push({ kind: "+", text: after[j], oldLine: i, newLine: ++j });
+    } else if (i < n && (j === m || common[i + 1][j] >= common[i][j + 1])) {
+      lines.push({ kind: "-", text: before[i], oldLine: ++i, newLine: j }); // removals first, as diff -u
     } else {
-      lines.push({ kind: "-", text: before[i], oldLine: ++i, newLine: j });
+      lines.push({ kind: "+", text: after[j], oldLine: i, newLine: ++j });
     }
   }
   return lines;

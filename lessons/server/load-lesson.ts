@@ -10,10 +10,8 @@
  * ```
  * @module
  */
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { LessonModule } from "./lesson.ts";
+import { importModule } from "./import-module.ts";
 import { UserError } from "./user-error.ts";
 
 /** What a lesson file must export, in one line. */
@@ -27,15 +25,7 @@ export function isPath(name: string): boolean {
 
 /** Imports `path` and checks its shape; every problem is a one-line {@link UserError}. */
 export async function loadLesson(path: string): Promise<LessonModule> {
-  const file = resolve(path);
-  if (!existsSync(file)) throw new UserError(`--lesson ${path}: no such file`);
-  let module: Record<string, unknown>;
-  try {
-    module = await import(pathToFileURL(file).href);
-  } catch (error) {
-    const message = String((error as Error)?.message ?? error).split("\n").find((line) => line.trim()) ?? "";
-    throw new UserError(`--lesson ${path}: cannot be loaded: ${message.trim()}`);
-  }
+  const module = await importModule("--lesson", path);
   const article = module.article as Partial<LessonModule["article"]> | undefined;
   const shaped = typeof module.makeServer === "function" && typeof article === "object" && article !== null &&
     typeof article.number === "number" && typeof article.slug === "string" && typeof article.title === "string";

@@ -11,10 +11,8 @@
  * ```
  * @module
  */
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { Protocol } from "../twisted/protocol.ts";
+import { importModule } from "./import-module.ts";
 import { UserError } from "./user-error.ts";
 
 export interface LoadedProtocol {
@@ -28,15 +26,7 @@ const HOW = "export a class that extends Protocol (import { Protocol } from \"<t
 
 /** Imports `path` and finds its Protocol; every problem is a one-line {@link UserError}. */
 export async function loadProtocol(path: string): Promise<LoadedProtocol> {
-  const file = resolve(path);
-  if (!existsSync(file)) throw new UserError(`--protocol ${path}: no such file`);
-  let module: Record<string, unknown>;
-  try {
-    module = await import(pathToFileURL(file).href);
-  } catch (error) {
-    const message = String((error as Error)?.message ?? error).split("\n").find((line) => line.trim()) ?? "";
-    throw new UserError(`--protocol ${path}: cannot be loaded: ${message.trim()}`);
-  }
+  const module = await importModule("--protocol", path);
   const found = Object.entries(module)
     .map(([name, value]) => toProtocol(name === "default" ? "default export" : name, value))
     .filter((each): each is LoadedProtocol => each !== undefined);
