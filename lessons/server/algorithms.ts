@@ -7,7 +7,7 @@
  * clean "no matching key exchange method" instead of a broken handshake.
  * @module
  */
-import type { KexAlgorithm } from "ssh2";
+import type { Algorithms, KexAlgorithm } from "ssh2";
 
 export const KEY_EXCHANGES: KexAlgorithm[] = [
   "curve25519-sha256",
@@ -19,4 +19,5 @@ export const KEY_EXCHANGES: KexAlgorithm[] = [
   "diffie-hellman-group18-sha512",
 ];
 
-export const ALGORITHMS = { kex: KEY_EXCHANGES };
+/** What every lesson's server offers: `setup.algorithms`. */
+export const ALGORITHMS: Algorithms = { kex: KEY_EXCHANGES };

@@ -21,7 +21,7 @@
  * ```
  * @module
  */
-import type { ClientInfo, Connection, KexAlgorithm, Server } from "ssh2";
+import type { Algorithms, ClientInfo, Connection, Server } from "ssh2";
 import type { Address, Protocol } from "../twisted/protocol.ts";
 
 /** Which article a lesson tells: printed when its server starts. */
@@ -65,8 +65,8 @@ export interface Setup {
   keys: string;
   /** The password file in that folder, `ssh-passwords`. */
   passwordFile: string;
-  /** The key exchanges to offer (ssh2's `algorithms.kex`): the ones that work on Node and Deno. */
-  algorithms: { kex: KexAlgorithm[] };
+  /** The algorithms to offer (ssh2's `algorithms`): see algorithms.ts. */
+  algorithms: Algorithms;
   /** Wraps the lesson's handler in the tutorial's layers; the result is ssh2's connection listener. */
   wrap(handler: Handler): (client: Connection, info: ClientInfo) => void;
 }

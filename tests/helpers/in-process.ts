@@ -40,8 +40,19 @@ export interface InProcessOptions {
   onShell?: (channel: ServerChannel, session: Session) => void;
 }
 
+/** A lesson with the options to serve it with (see {@link protocolLesson}). */
+export interface LessonChoice extends InProcessOptions {
+  lesson: LessonModule;
+}
+
+/** Lesson 7 serving `makeProtocol()` instead of EchoProtocol; `onShell` sees each shell's channel. */
+export function protocolLesson(makeProtocol: () => Protocol, onShell?: InProcessOptions["onShell"]): LessonChoice {
+  return { lesson: protocols, makeProtocol, onShell };
+}
+
 /** Serves `lesson` on a free loopback port in this process, with no password delay. */
-export async function serveInProcess(lesson: LessonModule, { makeProtocol, onShell: watch }: InProcessOptions = {}): Promise<InProcessServer> {
+export async function serveInProcess(choice: LessonModule | LessonChoice, options: InProcessOptions = {}): Promise<InProcessServer> {
+  const { lesson, makeProtocol, onShell: watch } = "lesson" in choice ? choice : { lesson: choice, ...options };
   const log: string[] = [];
   // A layer of the test's own, innermost: it sees each shell's channel.
   const shells: Middleware = (next) => (client, context) => {
