@@ -11,7 +11,7 @@
  * @module
  */
 import { join } from "node:path";
-import type { ServerChannel, Session } from "ssh2";
+import type { Connection, ServerChannel, Session } from "ssh2";
 import * as protocols from "../../lessons/07-protocols.ts";
 import type { LessonModule, Middleware } from "../../lessons/server/lesson.ts";
 import { onSession, onShell } from "../../lessons/server/ssh2-hooks.ts";
@@ -38,6 +38,8 @@ export interface InProcessOptions {
   makeProtocol?: () => Protocol;
   /** Sees each shell's server-side channel as the lesson accepts it. */
   onShell?: (channel: ServerChannel, session: Session) => void;
+  /** Sees each SSH connection before the lesson does. */
+  onConnection?: (client: Connection) => void;
 }
 
 /** A lesson with the options to serve it with (see {@link protocolLesson}). */
@@ -52,10 +54,11 @@ export function protocolLesson(makeProtocol: () => Protocol, onShell?: InProcess
 
 /** Serves `lesson` on a free loopback port in this process, with no password delay. */
 export async function serveInProcess(choice: LessonModule | LessonChoice, options: InProcessOptions = {}): Promise<InProcessServer> {
-  const { lesson, makeProtocol, onShell: watch } = "lesson" in choice ? choice : { lesson: choice, ...options };
+  const { lesson, makeProtocol, onShell: watch, onConnection } = "lesson" in choice ? { ...options, ...choice } : { lesson: choice, ...options };
   const log: string[] = [];
-  // A layer of the test's own, innermost: it sees each shell's channel.
+  // A layer of the test's own, innermost: it sees each connection and each shell's channel.
   const shells: Middleware = (next) => (client, context) => {
+    onConnection?.(client);
     if (watch) onSession(client, (session) => onShell(session, (channel) => watch(channel, session)));
     next(client, context);
   };
