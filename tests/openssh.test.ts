@@ -5,16 +5,16 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { after, before, describe, test } from "node:test";
-import { type LessonProcess, startLesson } from "./helpers/lesson-process.ts";
+import { type LessonProcess, startLesson, startLessonFile } from "./helpers/lesson-process.ts";
 import { NO_OPENSSH, OpenSsh } from "./helpers/openssh.ts";
 
 const XTERM_80x24 = { cols: 80, rows: 24, term: "xterm" };
 
 /** Starts a lesson's server and an OpenSSH setup for it, for one describe block. */
-function lessonServer(name: string) {
+function lessonServer(name: string, start: (name: string) => Promise<LessonProcess> = startLesson) {
   const context = {} as { server: LessonProcess; ssh: OpenSsh };
   before(async () => {
-    context.server = await startLesson(name);
+    context.server = await start(name);
     context.ssh = OpenSsh.forServer(context.server.port);
   });
   after(async () => {
@@ -104,6 +104,16 @@ describe("OpenSSH", { concurrency: true, skip: NO_OPENSSH }, () => {
     });
   });
 
+  describe("lesson 3, run as its own file (lessons/03-channel.ts)", { concurrency: false }, () => {
+    const lesson = lessonServer("lessons/03-channel.ts", startLessonFile);
+
+    test("the same: the pty is refused, the goodbye line, exit 0", async () => {
+      const run = lesson.ssh.run({ terminal: XTERM_80x24 });
+      assert.equal(await run.exitCode(), 0);
+      assert.match(run.text, /^PTY allocation request failed on channel 0\nThis session is very simple\. {2}Goodbye!\n/m);
+    });
+  });
+
   describe("lesson 4, pty", { concurrency: false }, () => {
     const lesson = lessonServer("pty");
 
@@ -187,6 +197,17 @@ describe("OpenSSH", { concurrency: true, skip: NO_OPENSSH }, () => {
       assert.equal(await run.exitCode(), 0);
       await lesson.server.waitForLine(LOST, ++sessions);
       assert.equal(lesson.server.stdout.count(LOST), sessions);
+    });
+  });
+
+  describe("lesson 7, run as its own file (lessons/07-protocols.ts)", { concurrency: false }, () => {
+    const lesson = lessonServer("lessons/07-protocols.ts", startLessonFile);
+
+    test("ssh -T < file: the banner, the echo, exit 0; the server prints Connection lost", async () => {
+      const run = lesson.ssh.run({ stdin: "hello\n" });
+      assert.equal(await run.exitCode(), 0);
+      assert.equal(run.output, "Echo protocol connected\r\necho: 'hello\\n'\r\n");
+      await lesson.server.waitForLine(/^Connection lost ConnectionDone: Connection was closed cleanly\.$/);
     });
   });
 });
