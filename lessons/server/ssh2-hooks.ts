@@ -3,7 +3,7 @@
  * (`accept`, `reject`) and its channels directly, so a layer of the tutorial that wants to see
  * or change them (the login limits, the trace, the refusals, flow control) has no public hook;
  * these functions make one each, by wrapping `emit` or a method of that one object, and
- * nothing else in the repository does so. `tests/ssh2-hooks.test.ts` checks every assumption
+ * nothing else in lessons/ does so. `tests/ssh2-hooks.test.ts` checks every assumption
  * made here against the installed ssh2 and fails, naming it, if a release changes one.
  *
  * @example
