@@ -22,7 +22,8 @@ import { createServer } from "node:net";
 import type { Server as NetServer, Socket } from "node:net";
 import process from "node:process";
 import ssh2 from "ssh2";
-import type { Connection, KexAlgorithm } from "ssh2";
+import type { Connection } from "ssh2";
+import { ALGORITHMS } from "./algorithms.ts";
 import type { HostKey } from "./host-keys.ts";
 import type { Address, ConnectionContext, Lesson } from "./lesson.ts";
 import { DEFAULT_LOGIN_LIMITS, limitLogins, type LoginLimits } from "./login-limits.ts";
@@ -32,22 +33,6 @@ import { type TracePrint, traceConnection } from "./trace.ts";
 import { UserError } from "./user-error.ts";
 
 const { Server } = ssh2;
-
-/**
- * Key exchanges that work under both Node and Deno. ssh2's defaults also list
- * diffie-hellman-group-exchange, which its server does not implement, and
- * ecdh-sha2-nistp521, which fails under Deno; a client that insists on either now gets a
- * clean "no matching key exchange method" instead of a broken handshake.
- */
-export const KEY_EXCHANGES: KexAlgorithm[] = [
-  "curve25519-sha256",
-  "curve25519-sha256@libssh.org",
-  "ecdh-sha2-nistp256",
-  "ecdh-sha2-nistp384",
-  "diffie-hellman-group14-sha256",
-  "diffie-hellman-group16-sha512",
-  "diffie-hellman-group18-sha512",
-];
 
 export interface ServeOptions {
   lesson: Lesson;
@@ -72,7 +57,11 @@ export interface LessonServer {
 }
 
 /** Connection members that ssh2 has but @types/ssh2 leaves out. */
-type RawConnection = Connection & { setNoDelay(noDelay: boolean): unknown; _sock: Socket };
+type RawConnection = Connection & {
+  setNoDelay(noDelay: boolean): unknown;
+  _sock: Socket;
+  _protocol: { disconnect(reason?: number): void };
+};
 
 /** Starts serving `lesson`; rejects with a {@link UserError} when the address can't be bound. */
 export function serveLesson(options: ServeOptions): Promise<LessonServer> {
@@ -81,11 +70,12 @@ export function serveLesson(options: ServeOptions): Promise<LessonServer> {
   const log = options.log ?? ((line: string) => console.error(line));
   const open = new Set<RawConnection>();
   const loggingIn = new Map<Socket, () => void>(); // sockets not logged in yet → stop their clock
+  const endings = new WeakMap<Socket, string>(); // how the server ended a connection, if it did
   let count = 0;
 
   const ssh = new Server({
     hostKeys: options.hostKeys.map((key) => ({ key: key.parsed })),
-    algorithms: { kex: KEY_EXCHANGES },
+    algorithms: ALGORITHMS,
   }, (connection, info) => {
     const client = connection as RawConnection;
     const tag = `[${++count} ${info.ip}:${info.port}]`;
@@ -100,11 +90,17 @@ export function serveLesson(options: ServeOptions): Promise<LessonServer> {
     client.once("close", () => open.delete(client));
     // Every error ends its own connection with one line, and only that connection: ssh2's
     // errors, and exceptions thrown by the lesson's handlers (ssh2 catches those for us).
+    // The first error is the reason; what may follow it (a reset socket) is its echo.
+    let failed = false;
     client.on("error", (error: Error) => {
+      if (failed) return;
+      failed = true;
+      endings.set(socket, "explained");
       const where = thrownAt(error);
       say(where ? `error in the lesson's code: ${error} (${where})` : error.message);
-      client.end();
+      endConnection(client);
     });
+    noteDisconnects(client, endings);
     if (options.trace) traceConnection(client, count, info, options.trace);
     const context: ConnectionContext = { passwords, peer, host, log: say };
     limitLogins(client, limits, say, (user, method) => {
@@ -125,6 +121,7 @@ export function serveLesson(options: ServeOptions): Promise<LessonServer> {
       return;
     }
     const grace = setTimeout(() => {
+      endings.set(socket, "explained");
       log(`${from} did not log in within ${limits.loginGraceMs / 1000} s; disconnecting`);
       socket.destroy();
     }, limits.loginGraceMs);
@@ -135,7 +132,10 @@ export function serveLesson(options: ServeOptions): Promise<LessonServer> {
     loggingIn.set(socket, stopClock);
     coalesceWrites(socket);
     socket.once("close", () => {
-      if (loggingIn.has(socket)) log(`${from} left without logging in`);
+      const ending = endings.get(socket);
+      if (loggingIn.has(socket) && ending !== "explained") {
+        log(`${from} ${ending === undefined ? "left without logging in" : `cut off by ssh2 before logging in: ${ending}`}`);
+      }
       stopClock();
     });
     ssh.injectSocket(socket);
@@ -179,6 +179,45 @@ function coalesceWrites(socket: Socket): void {
   } as typeof socket.write;
 }
 
+/** SSH_MSG_DISCONNECT reasons (RFC 4253 section 11.1) that ssh2's server sends by itself. */
+const DISCONNECT_REASONS: Record<number, string> = { 2: "protocol error", 3: "key exchange failed", 7: "service not available" };
+const BY_APPLICATION = 11;
+
+/**
+ * Notes in `endings` how the server ended `client`, if it did: "explained" when a log line
+ * already says why (our own code ends a connection with `end()`, by application, after its
+ * line), else the reason ssh2 gave in the DISCONNECT it sent by itself, for a step of the
+ * protocol it does not allow.
+ */
+function noteDisconnects(client: RawConnection, endings: WeakMap<Socket, string>): void {
+  const protocol = client._protocol;
+  const disconnect = protocol.disconnect;
+  protocol.disconnect = function (reason?: number) {
+    if (!endings.has(client._sock)) {
+      endings.set(
+        client._sock,
+        reason === undefined || reason === BY_APPLICATION
+          ? "explained"
+          : DISCONNECT_REASONS[reason] ?? `SSH disconnect reason ${reason}`,
+      );
+    }
+    return disconnect.call(this, reason);
+  };
+}
+
+/**
+ * Ends a connection whatever state ssh2 is in. After a fatal error ssh2 has already sent its
+ * DISCONNECT and closed its zlib streams, and `end()` throws (`Invalid Zlib instance`) when
+ * compression is on; then the socket is closed instead.
+ */
+function endConnection(client: RawConnection): void {
+  try {
+    client.end();
+  } catch {
+    client._sock.destroy();
+  }
+}
+
 /** Where an exception was thrown, if that was outside ssh2 and Node (so in a lesson). */
 function thrownAt(error: Error): string | undefined {
   const frame = error.stack?.split("\n").map((line) => line.trim()).find((line) => line.startsWith("at "));
@@ -191,7 +230,7 @@ async function closeAll(listener: NetServer, open: Set<RawConnection>): Promise<
   const connectionsClosed = [...open].map((client) =>
     new Promise<void>((resolve) => {
       client.once("close", () => resolve());
-      client.end();
+      endConnection(client);
       // A client that never answers the disconnect is cut off after a second.
       setTimeout(() => client._sock.destroy(), 1000).unref();
     })
