@@ -47,7 +47,9 @@ export const ALGORITHMS = {
   ],
   /**
    * Only zlib@openssh.com, which starts after the login (as sshd offers it): plain "zlib"
-   * would run the decompressor on what anyone sends before logging in.
+   * would run the decompressor on what anyone sends before logging in. None under Deno:
+   * ssh2's zlib code reaches into Node's zlib internals, and a compressed session there fails
+   * at its first packet (asyncssh and dbclient ask for compression by default).
    */
-  compress: ["none", "zlib@openssh.com"],
+  compress: "Deno" in globalThis ? ["none"] : ["none", "zlib@openssh.com"],
 } satisfies Algorithms;
