@@ -15,6 +15,7 @@ import { ALGORITHMS } from "../lessons/server/algorithms.ts";
 import {
   coalesceWrites,
   onAuthentication,
+  onDisconnectSent,
   onRequest,
   onSession,
   onShell,
@@ -37,6 +38,7 @@ interface Seen {
   wrote: [string, boolean][];
   exited: (number | string)[];
   sockets: Socket[];
+  disconnects: (number | undefined)[];
 }
 
 /** A bare ssh2 server (no lesson, no tutorial) whose handler uses every hook. */
@@ -45,6 +47,7 @@ async function hookedServer(seen: Seen): Promise<{ port: number; close(): void }
   assert.ok(signWithKeyObject(key), `${CHANGED} a ParsedKey no longer keeps its private key under the "Private key PEM" symbol`);
   const server = new ssh2.Server({ hostKeys: [{ key }], algorithms: ALGORITHMS }, (client: Connection) => {
     seen.sockets.push(socketOf(client));
+    onDisconnectSent(client, (reason) => seen.disconnects.push(reason));
     client.on("error", () => {});
     onAuthentication(client, (attempt, { accept, reject }) => ({
       accept: () => {
@@ -83,6 +86,7 @@ async function hookedServer(seen: Seen): Promise<{ port: number; close(): void }
           channel.write(`got ${data}`);
           channel.exit(0);
           channel.end();
+          client.end(); // the server ends the connection: a DISCONNECT by application (11)
         });
       });
     });
@@ -94,7 +98,7 @@ async function hookedServer(seen: Seen): Promise<{ port: number; close(): void }
 }
 
 test("every hook sees what it should, and the answers still reach the client", async () => {
-  const seen: Seen = { attempts: [], sessions: 0, requests: [], received: [], wrote: [], exited: [], sockets: [] };
+  const seen: Seen = { attempts: [], sessions: 0, requests: [], received: [], wrote: [], exited: [], sockets: [], disconnects: [] };
   const server = await hookedServer(seen);
   try {
     assert.equal((await tryLogIn(server.port, "alice", "wrong")).client, undefined);
@@ -114,6 +118,8 @@ test("every hook sees what it should, and the answers still reach the client", a
     assert.deepEqual(seen.received, ["hi"], `${CHANGED} a channel's input no longer goes through its push()`);
     assert.deepEqual(seen.wrote, [["got hi", true]], `${CHANGED} channel.write() no longer returns whether the buffer has room`);
     assert.deepEqual(seen.exited, [0], `${CHANGED} channel.exit() is gone or renamed`);
+    await eventually(() => seen.disconnects.length > 0, "the server's DISCONNECT");
+    assert.deepEqual(seen.disconnects, [11], `${CHANGED} Connection._protocol.disconnect(reason) no longer sends the DISCONNECT`);
   } finally {
     server.close();
   }

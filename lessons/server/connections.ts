@@ -9,8 +9,9 @@
  * ```
  * @module
  */
+import type { Connection } from "ssh2";
 import type { Middleware } from "./lesson.ts";
-import { noDelay, onAuthentication } from "./ssh2-hooks.ts";
+import { noDelay, onAuthentication, socketOf } from "./ssh2-hooks.ts";
 
 /**
  * Every error ends its own connection with one line, and only that connection: ssh2's errors,
@@ -19,13 +20,30 @@ import { noDelay, onAuthentication } from "./ssh2-hooks.ts";
 export function endOnError(): Middleware {
   return (next) => (client, context) => {
     noDelay(client); // without this, Nagle's algorithm holds a small write (an echo) ~40 ms
+    // The first error is the reason; what may follow it (a reset socket) is its echo.
+    let failed = false;
     client.on("error", (error: Error) => {
+      if (failed) return;
+      failed = true;
       const where = thrownAt(error);
       context.log(where ? `error in the lesson's code: ${error} (${where})` : error.message);
-      client.end();
+      endConnection(client);
     });
     next(client, context);
   };
+}
+
+/**
+ * Ends a connection whatever state ssh2 is in. After a fatal error ssh2 has already sent its
+ * DISCONNECT and closed its zlib streams, and `end()` throws (`Invalid Zlib instance`) when
+ * compression is on; then the socket is closed instead.
+ */
+export function endConnection(client: Connection): void {
+  try {
+    client.end();
+  } catch {
+    socketOf(client).destroy();
+  }
 }
 
 /** Where an exception was thrown, if that was outside ssh2 and Node (so in a lesson). */

@@ -21,13 +21,24 @@ import type { Connection, Server } from "ssh2";
 import type { Address } from "../twisted/protocol.ts";
 import type { Middleware } from "./lesson.ts";
 import type { LoginLimits } from "./login-limits.ts";
-import { socketOf } from "./ssh2-hooks.ts";
+import { endConnection } from "./connections.ts";
+import { onDisconnectSent, socketOf } from "./ssh2-hooks.ts";
 import { UserError } from "./user-error.ts";
+
+/** SSH_MSG_DISCONNECT reasons (RFC 4253 §11.1) that ssh2's server sends by itself. */
+const DISCONNECT_REASONS: Record<number, string> = { 2: "protocol error", 3: "key exchange failed", 7: "service not available" };
+const BY_APPLICATION = 11;
 
 /** The open connections, and the sockets still logging in (each with its login clock). */
 export class Connections {
   readonly open = new Set<Connection>();
   readonly loggingIn = new Map<Socket, () => void>(); // socket → stop its clock
+  /**
+   * How the server ended a socket before its login, if it did: "explained" when a log line
+   * already says why (an error, the grace timer, our own end()), else the reason ssh2 gave in
+   * the DISCONNECT it sent by itself.
+   */
+  readonly #endings = new WeakMap<Socket, string>();
 
   constructor(readonly limits: LoginLimits, readonly log: (line: string) => void) {}
 
@@ -36,6 +47,12 @@ export class Connections {
     return (next) => (client, context) => {
       this.open.add(client);
       const socket = socketOf(client);
+      client.on("error", () => this.#endings.set(socket, "explained")); // endOnError logs it
+      onDisconnectSent(client, (reason) => {
+        if (this.#endings.has(socket)) return;
+        const byUs = reason === undefined || reason === BY_APPLICATION;
+        this.#endings.set(socket, byUs ? "explained" : DISCONNECT_REASONS[reason] ?? `SSH disconnect reason ${reason}`);
+      });
       client.once("ready", () => this.loggingIn.get(socket)?.());
       client.once("close", () => this.open.delete(client));
       next(client, context);
@@ -50,6 +67,7 @@ export class Connections {
       return false;
     }
     const grace = setTimeout(() => {
+      this.#endings.set(socket, "explained");
       this.log(`${from} did not log in within ${this.limits.loginGraceMs / 1000} s; disconnecting`);
       socket.destroy();
     }, this.limits.loginGraceMs);
@@ -59,7 +77,10 @@ export class Connections {
     };
     this.loggingIn.set(socket, stopClock);
     socket.once("close", () => {
-      if (this.loggingIn.has(socket)) this.log(`${from} left without logging in`);
+      const ending = this.#endings.get(socket);
+      if (this.loggingIn.has(socket) && ending !== "explained") {
+        this.log(`${from} ${ending === undefined ? "left without logging in" : `cut off by ssh2 before logging in: ${ending}`}`);
+      }
       stopClock();
     });
     return true;
@@ -71,7 +92,7 @@ export class Connections {
     await Promise.all([...this.open].map((client) =>
       new Promise<void>((resolve) => {
         client.once("close", () => resolve());
-        client.end();
+        endConnection(client);
         // A client that never answers the disconnect is cut off after a second.
         setTimeout(() => socketOf(client).destroy(), 1000).unref();
       })

@@ -144,6 +144,20 @@ export function socketOf(client: Connection): Socket {
   return (client as unknown as { _sock: Socket })._sock;
 }
 
+/**
+ * Each SSH_MSG_DISCONNECT the server sends on `client`, with its reason code (RFC 4253 §11.1):
+ * ssh2 sends one by itself for a step of the protocol it does not allow, and one (reason 11,
+ * "by application") when our code ends the connection.
+ */
+export function onDisconnectSent(client: Connection, watch: (reason: number | undefined) => void): void {
+  const protocol = (client as unknown as { _protocol: { disconnect(reason?: number): unknown } })._protocol;
+  const disconnect = protocol.disconnect;
+  protocol.disconnect = function (this: unknown, reason?: number) {
+    watch(reason);
+    return disconnect.call(this, reason);
+  };
+}
+
 /** Sends small writes (a banner, an echo) at once: turns Nagle's algorithm off (~40 ms otherwise). */
 export function noDelay(client: Connection): void {
   (client as unknown as { setNoDelay(noDelay: boolean): unknown }).setNoDelay(true);
