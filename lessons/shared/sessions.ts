@@ -13,8 +13,11 @@
 import type { EventEmitter } from "node:events";
 import type { Connection, Session } from "ssh2";
 
-/** Calls `watch` with each session the lesson accepts on `client`, before the lesson sees it. */
-export function onSession(client: Connection, watch: (session: Session) => void): void {
+/**
+ * Calls `watch` with each session the lesson accepts on `client` (and the client, so that one
+ * shared `watch` can serve every connection), before the lesson sees it.
+ */
+export function onSession(client: Connection, watch: (session: Session, client: Connection) => void): void {
   const emitter = client as unknown as EventEmitter;
   const emit = emitter.emit;
   emitter.emit = function (event: string | symbol, ...args: unknown[]): boolean {
@@ -22,7 +25,7 @@ export function onSession(client: Connection, watch: (session: Session) => void)
     const [accept, reject] = args as [() => Session | undefined, unknown];
     const acceptAndWatch = () => {
       const session = accept();
-      if (session) watch(session);
+      if (session) watch(session, client);
       return session;
     };
     return emit.call(this, event, acceptAndWatch, reject);
