@@ -90,7 +90,7 @@ type RawConnection = Connection & { setNoDelay(noDelay: boolean): unknown; _sock
 export function serveLesson(options: ServeOptions): Promise<LessonServer> {
   const { lesson, passwords } = options;
   const limits = { ...DEFAULT_LOGIN_LIMITS, ...options.limits };
-  const log = options.log ?? ((line: string) => console.error(line));
+  const log = options.log ?? logToStderr;
   const open = new Set<RawConnection>();
   const loggingIn = new Map<Socket, () => void>(); // sockets not logged in yet → stop their clock
   let count = 0;
@@ -189,6 +189,11 @@ function coalesceWrites(socket: Socket): void {
     }
     return (write as (...a: unknown[]) => boolean).apply(this, args);
   } as typeof socket.write;
+}
+
+/** One log line on stderr, as console.error would write it, without its formatting work. */
+function logToStderr(line: string): void {
+  process.stderr.write(`${line}\n`);
 }
 
 /** Where an exception was thrown, if that was outside ssh2 and Node (so in a lesson). */
