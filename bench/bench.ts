@@ -7,16 +7,19 @@
  *   npm run bench                       the full run (about two minutes)
  *   npm run bench -- --quick            a small run, in seconds
  *   npm run bench -- --compare twisted  the same figures for the article's own program
- *                                       (needs Debian's python3-twisted)
- *   npm run bench -- --compare plain    the same figures for our server without --fast, to
- *                                       show what lessons/server/fast.ts's tricks save
+ *                                       (needs Debian's python3-twisted), and ours/theirs
+ *                                       against the goals
+ *   npm run bench -- --compare twisted,unflagged,fast
+ *                                       also ours without the Node flags of .npmrc, and ours
+ *                                       with --fast (what lessons/server/fast.ts's tricks save)
  *   npm run bench -- --target 127.0.0.1:2022 --user alice --password goodpassword [--pid PID]
  *
  * The table goes to stdout, every number to bench/results.json (or --json FILE).
  * @module
  */
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -29,7 +32,7 @@ const MIB = 1024 * 1024;
 
 /** How much of everything: the full run, and --quick. */
 const PLANS = {
-  full: { rounds: 3, setup: { 1: 200, 20: 400 }, typing: [10, 100, 200], typingMs: 3000, pasteBytes: 10 * MIB, idle: [100, 500], churn: 5000 },
+  full: { rounds: 3, setup: { 1: 500, 20: 1000 }, typing: [10, 100, 200], typingMs: 3000, pasteBytes: 10 * MIB, idle: [100, 500], churn: 5000 },
   quick: { rounds: 2, setup: { 1: 20, 20: 40 }, typing: [10, 50], typingMs: 1000, pasteBytes: 2 * MIB, idle: [20, 50], churn: 200 },
 };
 type Plan = typeof PLANS.full;
@@ -37,6 +40,8 @@ type Plan = typeof PLANS.full;
 /** One server's figures. Null where the server's pid is unknown (CPU and memory). */
 interface Figures {
   server: string;
+  /** The Node options our server ran with (from .npmrc, as `npx tsx` and npm give them). */
+  flags?: string;
   cipher: string;
   setup: Record<string, { sessionsPerSecond: Summary; cpuMsPerSession: Summary | null }>;
   typing: Record<string, { p50Ms: Summary; p99Ms: Summary }>;
@@ -57,6 +62,7 @@ interface Measured {
   target: Target;
   pid?: number;
   label: string;
+  flags?: string;
   /** Asks the server to collect its garbage (ours and the Twisted port answer SIGUSR2). */
   collectGarbage?: () => Promise<number | undefined>;
 }
@@ -78,7 +84,7 @@ async function timed(pid: number | undefined, work: () => Promise<void>): Promis
 const summaryOrNull = (values: (number | null)[]) =>
   values.every((value) => value !== null) ? summarize(values as number[]) : null;
 
-async function measure({ target, pid, label, collectGarbage }: Measured, plan: Plan): Promise<Figures> {
+async function measure({ target, pid, label, flags, collectGarbage }: Measured, plan: Plan): Promise<Figures> {
   const note = (text: string) => console.error(`  ${label}: ${text}`);
   const probe = await openSession(target);
   const cipher = probe.cipher;
@@ -180,7 +186,7 @@ async function measure({ target, pid, label, collectGarbage }: Measured, plan: P
       cpuMsPerMb: summaryOrNull(runs.map((run) => (run.cpuMs === null ? null : run.cpuMs / mb))),
     };
   }
-  return { server: label, cipher, setup, typing, paste: paste_, memory };
+  return { server: label, flags, cipher, setup, typing, paste: paste_, memory };
 }
 
 // ---- the report ------------------------------------------------------------------------
@@ -189,45 +195,72 @@ const fmt = (value: number) => (value >= 100 ? value.toFixed(0) : value >= 10 ? 
 const show = (summary: Summary | null | undefined) =>
   summary ? `${fmt(summary.median)} [${fmt(summary.min)}–${fmt(summary.max)}]` : "–";
 
-function table(figures: Figures[], plan: Plan): string {
-  const [ours, theirs] = figures;
-  const rows: [string, (f: Figures) => Summary | null | undefined, string, boolean][] = [];
+/** The figures the issue sets goals for, as ours/Twisted. */
+const GOALS: [string, (f: Figures) => number | undefined, number][] = [
+  ["set-up, 1 at a time: server CPU per session", (f) => f.setup["1"]?.cpuMsPerSession?.median, 0.5],
+  ["set-up, 20 at a time: server CPU per session", (f) => f.setup["20"]?.cpuMsPerSession?.median, 0.5],
+  ["paste, 1 session: server CPU per MB", (f) => f.paste["1"]?.cpuMsPerMb?.median, 0.5],
+  ["memory: KB per idle session", (f) => f.memory?.kbPerIdleSession, 1.5],
+];
+
+function table(figures: Figures[], plan: Plan, twisted: Figures | undefined): string {
+  const rows: [string, (f: Figures) => Summary | null | undefined, string][] = [];
   for (const concurrency of Object.keys(plan.setup)) {
-    rows.push([`set-up, concurrency ${concurrency}: sessions/s`, (f) => f.setup[concurrency]?.sessionsPerSecond, "", true]);
-    rows.push([`set-up, concurrency ${concurrency}: server CPU ms/session`, (f) => f.setup[concurrency]?.cpuMsPerSession, "≤ ½ Twisted (~0.85)", false]);
+    rows.push([`set-up, concurrency ${concurrency}: sessions/s`, (f) => f.setup[concurrency]?.sessionsPerSecond, ""]);
+    rows.push([`set-up, concurrency ${concurrency}: server CPU ms/session`, (f) => f.setup[concurrency]?.cpuMsPerSession, "≤ ½ Twisted"]);
   }
   for (const count of plan.typing) {
-    rows.push([`typing, ${count} sessions: echo p50 ms`, (f) => f.typing[count]?.p50Ms, "", false]);
-    rows.push([`typing, ${count} sessions: echo p99 ms`, (f) => f.typing[count]?.p99Ms, count === 200 ? "< 2" : "", false]);
+    rows.push([`typing, ${count} sessions: echo p50 ms`, (f) => f.typing[count]?.p50Ms, ""]);
+    rows.push([`typing, ${count} sessions: echo p99 ms`, (f) => f.typing[count]?.p99Ms, count === 200 ? "< 2" : ""]);
   }
   for (const count of [1, 10]) {
-    rows.push([`paste ${plan.pasteBytes / MIB} MiB, ${count} session(s): MB/s`, (f) => f.paste[count]?.mbPerSecond, count === 1 ? "≥ 200, ≥ 2× Twisted" : "", true]);
-    rows.push([`paste ${plan.pasteBytes / MIB} MiB, ${count} session(s): server CPU ms/MB`, (f) => f.paste[count]?.cpuMsPerMb, "", false]);
+    rows.push([`paste ${plan.pasteBytes / MIB} MiB, ${count} session(s): MB/s`, (f) => f.paste[count]?.mbPerSecond, ""]);
+    rows.push([`paste ${plan.pasteBytes / MIB} MiB, ${count} session(s): server CPU ms/MB`, (f) => f.paste[count]?.cpuMsPerMb, count === 1 ? "≤ ½ Twisted" : ""]);
   }
-  const memoryRow = (name: string, pick: (m: NonNullable<Figures["memory"]>) => number, target = "") =>
-    rows.push([name, (f) => (f.memory ? { median: pick(f.memory), min: pick(f.memory), max: pick(f.memory) } : null), target, false]);
+  const one = (value: number | undefined) => (value === undefined ? null : { median: value, min: value, max: value });
+  const memoryRow = (name: string, pick: (m: NonNullable<Figures["memory"]>) => number | undefined, target = "") =>
+    rows.push([name, (f) => (f.memory ? one(pick(f.memory)) : null), target]);
   memoryRow("memory: server RSS at start, KB", (m) => m.startKb);
   for (const count of plan.idle) memoryRow(`memory: RSS with ${count} idle sessions, KB`, (m) => m.idleKb[count]);
-  memoryRow("memory: KB per idle session", (m) => m.kbPerIdleSession, "≤ 32");
+  memoryRow("memory: KB per idle session", (m) => m.kbPerIdleSession, "≤ 1.5× Twisted");
   memoryRow(`memory: RSS after ${plan.churn} sessions came and went, KB`, (m) => m.afterChurnKb);
-  const heap = (pick: (m: NonNullable<Figures["memory"]>) => number | undefined) => (f: Figures) => {
-    const value = f.memory ? pick(f.memory) : undefined;
-    return value === undefined ? null : { median: value, min: value, max: value };
-  };
-  rows.push([`memory: heap after GC, before those ${plan.churn} sessions, KB`, heap((m) => m.heapBeforeChurnKb), "", false]);
-  rows.push([`memory: heap after GC, after them, KB`, heap((m) => m.heapAfterChurnKb), "no growth", false]);
+  memoryRow(`memory: heap after GC, before those ${plan.churn} sessions, KB`, (m) => m.heapBeforeChurnKb);
+  memoryRow(`memory: heap after GC, after them, KB`, (m) => m.heapAfterChurnKb, "no growth");
 
-  const header = ["figure (median [min–max])", ours.server, ...(theirs ? [theirs.server, "ours/theirs"] : []), "target"];
+  const ours = figures.filter((f) => f !== twisted);
+  const header = ["figure (median [min–max])", ...figures.map((f) => f.server),
+    ...(twisted ? ours.map((f) => ours.length > 1 ? `${f.server.split(" ")[0]}${f.flags ? " " + f.flags : ""}/Twisted` : "ours/Twisted") : []), "target"];
   const lines = rows.map(([name, pick, target]) => {
-    const a = pick(ours);
-    const b = theirs ? pick(theirs) : undefined;
-    const ratio = a && b ? `${(a.median / b.median).toFixed(2)}×` : "–";
-    return [name, show(a), ...(theirs ? [show(b), ratio] : []), target];
+    const theirs = twisted ? pick(twisted) : undefined;
+    const ratios = twisted ? ours.map((f) => {
+      const value = pick(f);
+      return value && theirs ? `${(value.median / theirs.median).toFixed(2)}×` : "–";
+    }) : [];
+    return [name, ...figures.map((f) => show(pick(f))), ...ratios, target];
   });
   const widths = header.map((_, column) => Math.max(...[header, ...lines].map((line) => line[column].length)));
   const render = (line: string[]) => line.map((cell, column) => cell.padEnd(widths[column])).join("  ");
   const ciphers = figures.map((f) => `${f.server}: ${f.cipher}`).join("; ");
-  return [render(header), render(widths.map((w) => "-".repeat(w))), ...lines.map(render), "", `cipher agreed (client to server): ${ciphers}`].join("\n");
+  const out = [render(header), render(widths.map((w) => "-".repeat(w))), ...lines.map(render), "", `cipher agreed (client to server): ${ciphers}`];
+  if (twisted) {
+    out.push("", "The goals, ours/Twisted (medians):");
+    for (const f of ours) {
+      out.push(`  ${f.server}:`);
+      for (const [name, pick, goal] of GOALS) {
+        const [a, b] = [pick(f), pick(twisted)];
+        const ratio = a !== undefined && b !== undefined ? a / b : undefined;
+        const verdict = ratio === undefined ? "–" : ratio <= goal ? "met" : "not met";
+        out.push(`    ${name.padEnd(46)} ${ratio === undefined ? "–" : `${ratio.toFixed(2)}×`.padStart(6)}  goal ≤ ${goal}×  ${verdict}`);
+      }
+    }
+  }
+  return out.join("\n");
+}
+
+/** The `node-options` line of an .npmrc (what npm puts in NODE_OPTIONS), or "". */
+function nodeOptionsOf(npmrc: string): string {
+  if (!existsSync(npmrc)) return "";
+  return /^\s*node-options\s*=\s*(.*?)\s*$/m.exec(readFileSync(npmrc, "utf8"))?.[1] ?? "";
 }
 
 // ---- main --------------------------------------------------------------------------------
@@ -247,34 +280,44 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) {
-    console.log("Usage: npm run bench -- [--quick] [--lesson protocols] [--compare twisted|plain] [--json FILE]\n" +
+    console.log("Usage: npm run bench -- [--quick] [--lesson protocols] [--compare twisted,unflagged,fast] [--json FILE]\n" +
       "                      [--target HOST:PORT --user U --password P [--pid PID]]");
     return;
   }
-  if (values.compare !== undefined && values.compare !== "twisted" && values.compare !== "plain") {
-    throw new Error(`--compare ${values.compare}: "twisted" or "plain"`);
+  const compare = new Set(values.compare?.split(",") ?? []);
+  for (const name of compare) {
+    if (!["twisted", "unflagged", "fast"].includes(name)) throw new Error(`--compare ${name}: only "twisted", "unflagged" and "fast" are known`);
   }
   const plan = values.quick ? PLANS.quick : PLANS.full;
   const started: ServerProcess[] = [];
   const measured: Figures[] = [];
+  let twistedFigures: Figures | undefined;
   try {
     if (values.target) {
       const [host, port] = values.target.split(":");
       const target = { host, port: Number(port), user: values.user, password: values.password };
       measured.push(await measure({ target, pid: values.pid ? Number(values.pid) : undefined, label: values.target }, plan));
     } else {
-      // Ours runs with --fast; --compare plain measures the same lesson without it.
-      for (const fast of values.compare === "plain" ? [true, false] : [true]) {
+      // Ours as a student runs it: with the Node options that .npmrc gives `npx tsx` and npm,
+      // and no --fast. --compare unflagged: once more without those options; --compare fast:
+      // once more with --fast.
+      const studentFlags = nodeOptionsOf(join(ROOT, ".npmrc"));
+      const ways = [{ flags: studentFlags, fast: false }];
+      if (compare.has("unflagged")) ways.push({ flags: "", fast: false });
+      if (compare.has("fast")) ways.push({ flags: studentFlags, fast: true });
+      for (const { flags, fast } of ways) {
+        const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: flags };
+        if (!flags) delete env.NODE_OPTIONS;
         const ours = await startServer([process.execPath, "--expose-gc", "--import", "tsx", "--import", "./bench/gc-on-signal.ts",
-          "tutorial.ts", "--lesson", values.lesson, "--port", "0", "--password-delay", "0", ...(fast ? ["--fast"] : [])], ROOT);
+          "tutorial.ts", "--lesson", values.lesson, "--port", "0", "--password-delay", "0", ...(fast ? ["--fast"] : [])], ROOT, env);
         started.push(ours);
         const target = { host: "127.0.0.1", port: ours.port, user: values.user, password: values.password };
-        const label = `ssh2 (${values.lesson}${fast ? ", --fast" : ""}, Node ${process.version})`;
-        measured.push(await measure({ target, pid: ours.pid, label, collectGarbage: ours.collectGarbage }, plan));
+        const label = `ssh2 (${values.lesson}, Node ${process.version}${flags ? `, ${flags}` : ", no flags"}${fast ? ", --fast" : ""})`;
+        measured.push(await measure({ target, pid: ours.pid, label, flags, collectGarbage: ours.collectGarbage }, plan));
         await ours.stop();
       }
     }
-    if (values.compare === "twisted") {
+    if (compare.has("twisted")) {
       try {
         execFileSync("/usr/bin/python3", ["-c", "import twisted.conch"], { stdio: "ignore" });
       } catch {
@@ -285,14 +328,15 @@ async function main(): Promise<void> {
       const version = execFileSync("/usr/bin/python3", ["-c", "import twisted; print(twisted.__version__)"], { encoding: "utf8" }).trim();
       const target = { host: "127.0.0.1", port: twisted.port, user: values.user, password: values.password };
       const label = `Twisted ${version} (the seed)`;
-      measured.push(await measure({ target, pid: twisted.pid, label, collectGarbage: twisted.collectGarbage }, plan));
+      twistedFigures = await measure({ target, pid: twisted.pid, label, collectGarbage: twisted.collectGarbage }, plan);
+      measured.push(twistedFigures);
     }
   } finally {
     await Promise.all(started.map((server) => server.stop()));
   }
   const machine = `${process.platform} ${process.arch}, ${(await import("node:os")).cpus().length} cores, Node ${process.version}`;
   console.log(`\n${machine}; ${values.quick ? "--quick" : "full run"}, ${plan.rounds} rounds each\n`);
-  console.log(table(measured, plan));
+  console.log(table(measured, plan, twistedFigures));
   writeFileSync(values.json, JSON.stringify({ machine, plan, figures: measured }, null, 2) + "\n");
   console.log(`\nEvery number: ${values.json}`);
 }

@@ -13,14 +13,14 @@
  * @module
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux (getconf CLK_TCK)
 
 export interface ServerProcess {
   pid: number;
   port: number;
-  /** CPU time used so far (user + system), in ms, with 10 ms resolution. */
+  /** CPU time used so far (user + system), in ms. */
   cpuMs(): number;
   /** Resident memory now, in KB. */
   rssKb(): number;
@@ -32,8 +32,25 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** CPU ms of any process by pid. */
+/**
+ * CPU ms of any process by pid, user and system: the sum over its threads of the time each
+ * spent on a CPU (/proc/PID/task/TID/schedstat, in ns), or, where the kernel keeps no
+ * schedstat, utime + stime from /proc/PID/stat (10 ms resolution).
+ */
 export function cpuMsOf(pid: number): number {
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+      } catch {
+        // a thread that ended meanwhile
+      }
+    }
+    if (ns > 0) return ns / 1e6;
+  } catch {
+    // no schedstat here
+  }
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND; // utime, stime
@@ -46,11 +63,11 @@ export function rssKbOf(pid: number): number {
 }
 
 /**
- * Starts `command` and waits (at most 20 s) for it to print `Listening on <host>:<port>` or,
+ * Starts `command` (with `env`, or this process's environment) and waits (at most 20 s) for it to print `Listening on <host>:<port>` or,
  * for other servers, `listening on port <port>`.
  */
-export function startServer(command: string[], cwd?: string): Promise<ServerProcess> {
-  const child = spawn(command[0], command.slice(1), { cwd, stdio: ["ignore", "pipe", "pipe"] });
+export function startServer(command: string[], cwd?: string, env?: NodeJS.ProcessEnv): Promise<ServerProcess> {
+  const child = spawn(command[0], command.slice(1), { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`no "listening" line within 20 s:\n${output}`)), 20_000);

@@ -13,47 +13,72 @@
  * @module
  */
 import type { EventEmitter } from "node:events";
-import type { Session } from "ssh2";
+import type { Connection, Session } from "ssh2";
 import type { Middleware } from "./lesson.ts";
 import { onSession } from "./ssh2-hooks.ts";
 
 type Log = (line: string) => void;
 type Reject = (() => void) | undefined;
+type Describe = (info: unknown) => string;
 
-/** Adds a listener that refuses `event` (logged, if `log`) unless someone else listens too. */
-function refuse(target: EventEmitter, event: string, describe: (...info: unknown[]) => string, log?: Log): void {
-  target.on(event, (_accept: unknown, reject: Reject, ...info: unknown[]) => {
-    if (target.listenerCount(event) > 1) return; // a lesson handles it
-    log?.(`refused ${describe(...info)}`);
+/** Where each connection's and session's refusals are logged. */
+const logs = new WeakMap<EventEmitter, Log>();
+
+/**
+ * The listener that refuses `event` (logged, if `describe`) unless someone else listens too.
+ * One function per event, shared by every connection: nothing is allocated per connection.
+ */
+function refusal(event: string, describe?: Describe) {
+  return function (this: EventEmitter, _accept: unknown, reject: Reject, info: unknown): void {
+    if (this.listenerCount(event) > 1) return; // a lesson handles it
+    if (describe) logs.get(this)?.(`refused ${describe(info)}`);
     reject?.();
-  });
+  };
 }
+
+/** The events refused, each with its log line (none: refused quietly) and its listener. */
+function refusals(list: [string, Describe?][]) {
+  return list.map(([event, describe]) => [event, refusal(event, describe)] as const);
+}
+
+const CONNECTION_REFUSALS = refusals([
+  ["tcpip", (info) => {
+    const { destIP, destPort } = info as { destIP: string; destPort: number };
+    return `port forwarding (direct-tcpip) to ${destIP}:${destPort}`;
+  }],
+  ["openssh.streamlocal", (info) => `Unix socket forwarding to ${(info as { socketPath: string }).socketPath}`],
+  ["request", (name) => `global request ${name}`],
+]);
+
+const SESSION_REFUSALS = refusals([
+  ["exec", (info) => `exec ${JSON.stringify((info as { command: string }).command)}`],
+  ["subsystem", (info) => `subsystem ${(info as { name: string }).name}`],
+  ["sftp", () => "subsystem sftp"],
+  ["x11", () => "X11 forwarding"],
+  ["auth-agent", () => "agent forwarding"],
+  // Refused as ssh2 would, without a log line: Debian's ssh sends LANG with every session.
+  // Listening makes them visible to --trace.
+  ["env"],
+  ["window-change"],
+  ["signal"],
+]);
 
 /** Refuses, and logs, what a connection may ask for beyond a session. */
 export function refuseTheRest(): Middleware {
   return (next) => (client, context) => {
-    const { log } = context;
-    refuse(client, "tcpip", (info) => {
-      const { destIP, destPort } = info as { destIP: string; destPort: number };
-      return `port forwarding (direct-tcpip) to ${destIP}:${destPort}`;
-    }, log);
-    refuse(client, "openssh.streamlocal", (info) => {
-      return `Unix socket forwarding to ${(info as { socketPath: string }).socketPath}`;
-    }, log);
-    refuse(client, "request", (name) => `global request ${name}`, log);
-    onSession(client, (session) => refuseSessionExtras(session, log));
+    logs.set(client, context.log);
+    for (const [event, listener] of CONNECTION_REFUSALS) client.on(event as "request", listener as never);
+    onSession(client, refuseInSession);
     next(client, context);
   };
 }
 
+function refuseInSession(session: Session, client: Connection): void {
+  refuseSessionExtras(session, logs.get(client)!);
+}
+
 /** Refuses, and logs, the session requests no lesson uses. */
 export function refuseSessionExtras(session: Session, log: Log): void {
-  refuse(session, "exec", (info) => `exec ${JSON.stringify((info as { command: string }).command)}`, log);
-  refuse(session, "subsystem", (info) => `subsystem ${(info as { name: string }).name}`, log);
-  refuse(session, "sftp", () => "subsystem sftp", log);
-  refuse(session, "x11", () => "X11 forwarding", log);
-  refuse(session, "auth-agent", () => "agent forwarding", log);
-  // Refused as ssh2 would, without a log line: Debian's ssh sends LANG with every session.
-  // Listening makes them visible to --trace.
-  for (const quiet of ["env", "window-change", "signal"]) refuse(session, quiet, () => quiet);
+  logs.set(session, log);
+  for (const [event, listener] of SESSION_REFUSALS) session.on(event as "exec", listener as never);
 }

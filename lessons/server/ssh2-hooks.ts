@@ -56,14 +56,17 @@ export function onAuthentication(client: Connection, wrap: (attempt: AuthContext
   });
 }
 
-/** Each session channel the lesson accepts, handed to `watch` before the lesson sees it. */
-export function onSession(client: Connection, watch: (session: Session) => void): void {
+/**
+ * Each session channel the lesson accepts, handed to `watch` before the lesson sees it (with
+ * the client, so that one shared `watch` can serve every connection).
+ */
+export function onSession(client: Connection, watch: (session: Session, client: Connection) => void): void {
   beforeListeners(client as unknown as EventEmitter, (event, args) => {
     if (event !== "session") return args;
     const [accept, reject] = args as [() => Session | undefined, unknown];
     const acceptAndWatch = () => {
       const session = accept();
-      if (session) watch(session);
+      if (session) watch(session, client);
       return session;
     };
     return [acceptAndWatch, reject];

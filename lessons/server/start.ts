@@ -63,7 +63,7 @@ export interface RunningLesson {
 /** Builds `lesson`'s server with the tutorial's layers and listens; errors are {@link UserError}s. */
 export async function serveLesson(lesson: LessonModule, options: ServeOptions): Promise<RunningLesson> {
   const { host, port, keys } = options;
-  const log = options.log ?? ((line: string) => console.error(line));
+  const log = options.log ?? logToStderr;
   const limits = { ...DEFAULT_LOGIN_LIMITS, ...options.limits };
   if (!existsSync(keys)) throw new UserError(`${keys}: no such folder (it should hold ssh-passwords and the host key)`);
   const hostKeys = loadHostKeys(keys); // the same keys the lesson loads (keys.ts reads each once)
@@ -160,4 +160,9 @@ export function asProgram(program: string, main: () => Promise<void>): void {
     if (error instanceof UsageError) console.error("Run with --help for the options.");
     process.exit(error instanceof UsageError ? 2 : 1);
   });
+}
+
+/** One log line on stderr, as console.error would write it, without its formatting work. */
+function logToStderr(line: string): void {
+  process.stderr.write(`${line}\n`);
 }
