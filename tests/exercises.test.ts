@@ -1,114 +1,73 @@
 /**
- * The exercise at the end of each lesson file, checked. By default each check runs against
- * the reference solution in lessons/solutions/, so CI proves both. To check your own:
- *
- *   npm run exercise 3 lessons/my-channel.ts
- *
- * Your file is a copy of the lesson's file, changed (so it exports `article` and `makeServer`);
- * for exercise 7 a module exporting a Protocol is enough.
+ * Every exercise's check, proved both ways: it passes on the reference solution in
+ * lessons/solutions/, and fails, with the message meant for it, on the untouched lesson.
+ * Then the type-check step, and the commands' one-line mistakes.
  */
 import assert from "node:assert/strict";
-import { resolve } from "node:path";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import process from "node:process";
-import { test } from "node:test";
-import { pathToFileURL } from "node:url";
-import type { LessonModule } from "../lessons/server/lesson.ts";
-import { LESSON_SHAPE } from "../lessons/server/load-lesson.ts";
-import { loadProtocol } from "../lessons/server/load-protocol.ts";
-import type { Protocol } from "../lessons/twisted/protocol.ts";
-import { type InProcessServer, protocols, serveInProcess } from "./helpers/in-process.ts";
-import { ROOT } from "./helpers/lesson-process.ts";
-import { eventually, logIn, openShell, tryLogIn } from "./helpers/ssh-client.ts";
+import { after, test } from "node:test";
+import { exercises, findExercise } from "../lessons/exercises/index.ts";
+import { typeCheck } from "../lessons/exercises/typecheck.ts";
+import { verifyFile } from "../lessons/exercises/verify.ts";
+import { lessonCopyText } from "../lessons/exercises/workspace.ts";
+import { ROOT, runTutorial } from "./helpers/lesson-process.ts";
 
-const XTERM = { term: "xterm", cols: 80, rows: 24 };
+/** Generous: a pass never waits this long, and a check that fails on silence says so after it. */
+const QUIET_MS = 5000;
 
-/** The lesson a file is (or, for lesson 7, lesson 7 serving the file's Protocol). */
-async function lessonFrom(file: string, number: number): Promise<[LessonModule, (() => Protocol)?]> {
-  const module: Partial<LessonModule> = await import(pathToFileURL(file).href);
-  if (typeof module.makeServer === "function" && module.article) return [module as LessonModule];
-  if (number === 7) return [protocols, (await loadProtocol(file)).makeProtocol];
-  throw new Error(`${file}: ${LESSON_SHAPE}`);
-}
-
-const EXERCISES: [number, string, string, (server: InProcessServer) => Promise<void>][] = [
-  [1, "01-introduction", "log every attempt before refusing it", async (server) => {
-    const result = await tryLogIn(server.port, "alice", "goodpassword");
-    assert.equal(result.client, undefined, "nobody gets in");
-    await eventually(() => server.log.some((line) => line.endsWith("login attempt: password by alice")), "the log line");
-    assert.ok(server.log.some((line) => line.endsWith("login attempt: none by alice")));
-  }],
-  [2, "02-password", "bob with any password; the others only with theirs", async (server) => {
-    (await logIn(server.port, "bob", "anything at all")).end();
-    (await logIn(server.port, "alice", "goodpassword")).end();
-    assert.equal((await tryLogIn(server.port, "alice", "badpassword")).client, undefined);
-    assert.equal((await tryLogIn(server.port, "mallory", "goodpassword")).client, undefined);
-  }],
-  [3, "03-channel", "goodbye by name", async (server) => {
-    const client = await logIn(server.port, "bob", "badpassword");
-    const shell = await openShell(client);
-    const { exitCode } = await shell.closed();
-    assert.equal(shell.received().toString("latin1"), "This session is very simple.  Goodbye, bob!\r\n");
-    assert.equal(exitCode, 0);
-    client.end();
-  }],
-  [4, "04-pty", "report window-change; any key ends it", async (server) => {
-    const client = await logIn(server.port);
-    const shell = await openShell(client, XTERM);
-    await shell.waitFor("80 columns wide and 24 rows tall.\r\n");
-    shell.channel.setWindow(30, 100, 0, 0);
-    await shell.waitFor("Your terminal is now 100 columns wide and 30 rows tall.\r\n");
-    shell.channel.write("q");
-    assert.equal((await shell.closed()).exitCode, 0);
-    client.end();
-  }],
-  [5, "05-input", "echo whole lines", async (server) => {
-    const client = await logIn(server.port);
-    const shell = await openShell(client, XTERM);
-    shell.channel.write("hel");
-    shell.channel.write("lo\rit's");
-    shell.channel.write("\r");
-    await shell.waitFor(`echo: "it's"\r\n`);
-    assert.equal(shell.received().toString("latin1"), `echo: 'hello'\r\necho: "it's"\r\n`);
-    client.end();
-  }],
-  [6, "06-eof", "count the bytes before EOF", async (server) => {
-    const client = await logIn(server.port);
-    const shell = await openShell(client);
-    shell.channel.end("line one\nline two\n");
-    const { exitCode } = await shell.closed();
-    assert.match(shell.received().toString("latin1"), /\r\neof received after 18 bytes\r\n$/);
-    assert.equal(exitCode, 0);
-    client.end();
-  }],
-  [7, "07-protocols", "a running total; q hangs up", async (server) => {
-    const client = await logIn(server.port);
-    const shell = await openShell(client, XTERM);
-    shell.channel.write("abc");
-    await shell.waitFor("total: 3 bytes\r\n");
-    shell.channel.write("de");
-    await shell.waitFor("total: 5 bytes\r\n");
-    shell.channel.write("q");
-    assert.equal((await shell.closed()).exitCode, 0);
-    assert.equal(shell.received().toString("latin1"), "total: 3 bytes\r\ntotal: 5 bytes\r\n");
-    client.end();
-  }],
-];
-
-const chosen = process.env.EXERCISE === undefined ? undefined : Number(process.env.EXERCISE);
-const yours = process.env.EXERCISE_FILE;
-if (yours !== undefined && chosen === undefined) throw new Error("EXERCISE_FILE needs EXERCISE=<lesson number> too");
-
-for (const [number, file, what, check] of EXERCISES) {
-  const path = yours !== undefined && chosen === number ? resolve(yours) : resolve(ROOT, "lessons", "solutions", `${file}.ts`);
-  test(`exercise ${number}: ${what} (${yours !== undefined && chosen === number ? yours : `solutions/${file}.ts`})`, {
-    skip: chosen !== undefined && chosen !== number,
-  }, async () => {
-    const [lesson, makeProtocol] = await lessonFrom(path, number);
-    const server = await serveInProcess(lesson, { makeProtocol });
-    try {
-      await check(server);
-    } finally {
-      await server.close();
-    }
+for (const exercise of exercises) {
+  test(`exercise ${exercise.id} (${exercise.title}) passes on lessons/solutions/${exercise.file}`, async () => {
+    const result = await verifyFile(exercise, join(ROOT, "lessons", "solutions", exercise.file), { typeCheck: false, quietMs: QUIET_MS });
+    assert.ok(result.passed, `${result.message}\nthe server's log:\n${result.log.join("\n")}`);
+  });
+  test(`exercise ${exercise.id} fails on the untouched lessons/${exercise.lesson}: "${exercise.untouched}"`, async () => {
+    const result = await verifyFile(exercise, join(ROOT, "lessons", exercise.lesson), { typeCheck: false, quietMs: QUIET_MS });
+    assert.equal(result.passed, false);
+    assert.equal(result.stage, "check");
+    assert.ok(result.message?.includes(exercise.untouched), `${JSON.stringify(result.message)} should say ${JSON.stringify(exercise.untouched)}`);
   });
 }
+
+test("there are at least 15 exercises, two or three per lesson, each with two or three hints and its own file", () => {
+  assert.ok(exercises.length >= 15);
+  for (let lesson = 1; lesson <= 7; lesson++) {
+    const count = exercises.filter((exercise) => exercise.id.startsWith(`${lesson}.`)).length;
+    assert.ok(count >= 2 && count <= 3, `lesson ${lesson} has ${count} exercises`);
+  }
+  for (const exercise of exercises) assert.ok(exercise.hints.length >= 2 && exercise.hints.length <= 3, exercise.id);
+  assert.equal(new Set(exercises.map((exercise) => exercise.file)).size, exercises.length);
+});
+
+const scratch = join(ROOT, "node_modules", ".cache", "ssh-in-60-seconds", `test-${process.pid}`);
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+test("verify type-checks first: the untouched copy is clean, and context.username is the compiler's message", async () => {
+  mkdirSync(scratch, { recursive: true });
+  const exercise = findExercise("3.1")!;
+  const copy = join(scratch, exercise.file);
+  const text = lessonCopyText(exercise, copy);
+  writeFileSync(copy, text);
+  assert.equal(await typeCheck(copy), undefined);
+  writeFileSync(copy, text.replace('channel.write("This session is very simple.  Goodbye!\\r\\n");',
+    "channel.write(`Goodbye, ${context.username}!\\r\\n`);"));
+  const result = await verifyFile(exercise, copy, { version: 1 });
+  assert.equal(result.stage, "types");
+  assert.match(result.message ?? "", /3\.1-goodbye-by-name\.ts\(\d+,\d+\): error TS\d+: .*context/);
+});
+
+test("a wrong exercise id is one line naming the valid ids, and exit status 1", async () => {
+  for (const args of [["verify", "three"], ["exercise", "9.9"], ["hint"]]) {
+    const { code, stdout, stderr } = await runTutorial(args);
+    assert.equal(code, 1, args.join(" "));
+    assert.equal(stdout, "");
+    assert.match(stderr, /^tutorial\.ts: \w+: .*the exercises are 1\.1, 1\.2, 2\.1, .*7\.2 \(e\.g\. npx tsx tutorial\.ts \w+ 3\.1\)\n$/);
+  }
+});
+
+test("exercises lists every exercise by id and title", async () => {
+  const { code, stdout } = await runTutorial(["exercises"]);
+  assert.equal(code, 0);
+  for (const exercise of exercises) assert.match(stdout, new RegExp(`^  [ ✓] ${exercise.id.replace(".", "\\.")}  ${exercise.title}$`, "m"));
+});
