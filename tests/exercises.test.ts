@@ -4,7 +4,7 @@
  * Then the type-check step, and the commands' one-line mistakes.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { after, test } from "node:test";
@@ -70,4 +70,13 @@ test("exercises lists every exercise by id and title", async () => {
   const { code, stdout } = await runTutorial(["exercises"]);
   assert.equal(code, 0);
   for (const exercise of exercises) assert.match(stdout, new RegExp(`^  [ ✓] ${exercise.id.replace(".", "\\.")}  ${exercise.title}$`, "m"));
+});
+
+test("each lesson's footer names its exercises and the command", () => {
+  for (const exercise of exercises) {
+    const text = readFileSync(join(ROOT, "lessons", exercise.lesson), "utf8");
+    const footer = text.slice(text.lastIndexOf("/*"));
+    assert.ok(footer.includes(` *   ${exercise.id}  ${exercise.title}\n`), `${exercise.lesson} names ${exercise.id}`);
+    assert.match(footer, /npx tsx tutorial\.ts exercise \d\.1/);
+  }
 });
