@@ -5,14 +5,16 @@
  */
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, relative } from "node:path";
+import { execFile, spawn } from "node:child_process";
 import process from "node:process";
 import { after, test } from "node:test";
 import { exercises, findExercise } from "../lessons/exercises/index.ts";
 import { typeCheck } from "../lessons/exercises/typecheck.ts";
 import { verifyFile } from "../lessons/exercises/verify.ts";
 import { lessonCopyText } from "../lessons/exercises/workspace.ts";
-import { ROOT, runTutorial } from "./helpers/lesson-process.ts";
+import { ROOT, runTutorial, TIMEOUT_MS, UNDER_DENO } from "./helpers/lesson-process.ts";
+import { eventually, logIn, openShell } from "./helpers/ssh-client.ts";
 
 /** Generous: a pass never waits this long, and a check that fails on silence says so after it. */
 const QUIET_MS = 5000;
@@ -79,4 +81,86 @@ test("each lesson's footer names its exercises and the command", () => {
     assert.ok(footer.includes(` *   ${exercise.id}  ${exercise.title}\n`), `${exercise.lesson} names ${exercise.id}`);
     assert.match(footer, /npx tsx tutorial\.ts exercise \d\.1/);
   }
+});
+
+/** Runs tutorial.ts under Node with its exercises/ folder in `workspace`. */
+function student(workspace: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, ["--import", "tsx", "tutorial.ts", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, SSH60_EXERCISES: workspace, NO_COLOR: "1" },
+      timeout: 3 * TIMEOUT_MS,
+    }, (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+  });
+}
+
+test("a student's round: exercise, a typical mistake, verify, hint, the fix, ✓ in the list", {
+  skip: UNDER_DENO && "runs tutorial.ts under Node, as a student does",
+}, async () => {
+  const workspace = join(scratch, "student");
+  const copy = join(workspace, "3.3-exit-status.ts");
+  const started = await student(workspace, ["exercise", "3.3"]);
+  assert.equal(started.code, 0, started.stderr);
+  assert.match(started.stdout, /^Exercise 3\.3: An exit-status that says something \(lessons\/03-channel\.ts\)$/m);
+  assert.match(started.stdout, /Your copy of the lesson is .*3\.3-exit-status\.ts: change it there\./);
+  assert.match(started.stdout, /npx tsx tutorial\.ts verify 3\.3 /);
+  const untouched = readFileSync(copy, "utf8");
+  assert.equal(untouched, lessonCopyText(findExercise("3.3")!, copy));
+
+  writeFileSync(copy, `${untouched}// mine\n`);
+  const again = await student(workspace, ["exercise", "3.3"]);
+  assert.match(again.stdout, /is there already \(kept as it is\)/);
+  assert.equal(readFileSync(copy, "utf8"), `${untouched}// mine\n`);
+
+  // The typical mistake: the exit-status after the end.
+  writeFileSync(copy, untouched.replace("channel.exit(0);\n  channel.end();", "channel.end();\n  channel.exit(5);"));
+  const wrong = await student(workspace, ["verify", "3.3"]);
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stdout, /^✗ the session ended without an exit-status \(\w+ has \d+ letters\): call `channel\.exit\(\d+\)` before `channel\.end\(\)`/m);
+  assert.match(wrong.stdout, /^The server's log during the check:\n  \[1 127\.0\.0\.1:\d+\] \w+ logged in with password/m);
+  assert.match(wrong.stdout, /^Stuck\? npx tsx tutorial\.ts hint 3\.3$/m);
+
+  const hints = [];
+  for (let i = 0; i < 4; i++) hints.push((await student(workspace, ["hint", "3.3"])).stdout);
+  assert.match(hints[0], /^Hint 1 of 3 for 3\.3/);
+  assert.match(hints[2], /^Hint 3 of 3 for 3\.3/);
+  assert.match(hints[3], /A solution: lessons[\\/]solutions[\\/]3\.3-exit-status\.ts/);
+
+  const solution = readFileSync(join(ROOT, "lessons", "solutions", "3.3-exit-status.ts"), "utf8");
+  const twisted = relative(dirname(copy), join(ROOT, "lessons", "twisted")).split("\\").join("/");
+  writeFileSync(copy, solution.replaceAll('from "../twisted/', `from "${twisted}/`));
+  const right = await student(workspace, ["verify", "3.3"]);
+  assert.equal(right.code, 0, right.stdout + right.stderr);
+  assert.match(right.stdout, /^✓ 3\.3 passed \(1 of \d+ done\)\. Next: npx tsx tutorial\.ts exercise 4\.1$/m);
+  const listed = await student(workspace, ["exercises"]);
+  assert.match(listed.stdout, /^  ✓ 3\.3  An exit-status that says something$/m);
+  assert.match(listed.stdout, /^    3\.1  Say goodbye by name$/m);
+
+  // run: the copy served as --lesson serves a file, for the real client.
+  const server = spawn(process.execPath, ["--import", "tsx", "tutorial.ts", "run", "3.3", "--port", "0", "--password-delay", "0"], {
+    cwd: ROOT,
+    env: { ...process.env, SSH60_EXERCISES: workspace },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  try {
+    let banner = "";
+    server.stdout!.setEncoding("utf8").on("data", (chunk: string) => (banner += chunk));
+    await eventually(() => /Listening on 127\.0\.0\.1:\d+\n/.test(banner), "the run banner");
+    assert.match(banner, /^Lesson 3: channel$/m);
+    const client = await logIn(Number(/Listening on 127\.0\.0\.1:(\d+)/.exec(banner)![1]));
+    const shell = await openShell(client);
+    assert.deepEqual(await shell.closed(), { exitCode: 5 }); // "alice" has five letters
+    assert.equal(shell.received().toString(), "This session is very simple.  Goodbye!\r\n");
+    client.end();
+  } finally {
+    const closed = new Promise((done) => server.once("close", done));
+    server.kill("SIGTERM");
+    const timer = setTimeout(() => server.kill("SIGKILL"), TIMEOUT_MS);
+    await closed;
+    clearTimeout(timer);
+  }
+
+  const missing = await student(workspace, ["run", "5.1"]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /^tutorial\.ts: .*5\.1-ctrl-d\.ts: no such file; start the exercise first: npx tsx tutorial\.ts exercise 5\.1\n$/);
 });
