@@ -11,14 +11,13 @@
  * The exercises themselves (tasks, hints, checks) are in index.ts and the files it lists.
  * @module
  */
-import { watch } from "node:fs";
+import { existsSync, watch } from "node:fs";
 import { basename, dirname } from "node:path";
+import process from "node:process";
 import { loadLesson } from "../server/load-lesson.ts";
 import { parseFlags, SERVER_FLAGS } from "../server/options.ts";
 import { runLesson } from "../server/start.ts";
 import { UserError } from "../server/user-error.ts";
-import { existsSync } from "node:fs";
-import process from "node:process";
 import { exerciseIds, exercises, findExercise } from "./index.ts";
 import type { Exercise } from "./exercise.ts";
 import { verifyFile } from "./verify.ts";
@@ -26,11 +25,11 @@ import { copyPath, makeCopy, nextHint, readProgress, recordPass, shown, solution
 
 export const EXERCISE_COMMANDS = ["exercises", "exercise", "run", "verify", "hint"];
 
-export const EXERCISE_USAGE = `       npx tsx tutorial.ts exercises            the exercises, ✓ for those you passed
-       npx tsx tutorial.ts exercise <id>        an exercise's task, and your copy to change
-       npx tsx tutorial.ts verify <id> [--watch]  check your copy (--watch: on every save)
-       npx tsx tutorial.ts hint <id>            the next hint
-       npx tsx tutorial.ts run <id> [options]   serve your copy; connect with ssh`;
+export const EXERCISE_USAGE = `       npx tsx tutorial.ts exercises                 the exercises, ✓ for those you passed
+       npx tsx tutorial.ts exercise <id>             an exercise's task; makes your copy
+       npx tsx tutorial.ts verify <id> [--watch]     checks your copy (--watch: on every save)
+       npx tsx tutorial.ts hint <id>                 the next hint
+       npx tsx tutorial.ts run <id> [options]        serves your copy to ssh`;
 
 const TUTORIAL = "npx tsx tutorial.ts";
 
