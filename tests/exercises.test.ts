@@ -42,6 +42,15 @@ test("there are at least 15 exercises, two or three per lesson, each with two or
   assert.equal(new Set(exercises.map((exercise) => exercise.file)).size, exercises.length);
 });
 
+test("each solution is named as the student's copy, and its header says how to check yours", () => {
+  for (const exercise of exercises) {
+    assert.match(exercise.file, new RegExp(`^${exercise.id.replace(".", "\\.")}-[a-z-]+\\.ts$`));
+    const header = readFileSync(join(ROOT, "lessons", "solutions", exercise.file), "utf8").split("*/")[0];
+    assert.ok(header.includes(`Exercise ${exercise.id}, solved: `), exercise.file);
+    assert.ok(header.includes(`npx tsx tutorial.ts verify ${exercise.id}    (your copy: exercises/${exercise.file})`), exercise.file);
+  }
+});
+
 const scratch = join(ROOT, "node_modules", ".cache", "ssh-in-60-seconds", `test-${process.pid}`);
 after(() => rmSync(scratch, { recursive: true, force: true }));
 

@@ -54,9 +54,12 @@ export interface OpenBench {
 
 /** Serves `lesson` for one run of checks. Console output is captured until `close()`. */
 export async function openBench(lesson: LessonModule, quietMs: number): Promise<OpenBench> {
+  const first = randomWord();
+  let second = randomWord();
+  while (second === first) second = randomWord();
   const users: [Account, Account] = [
-    { user: randomWord(), password: randomWord() },
-    { user: randomWord(), password: randomWord() },
+    { user: first, password: randomWord() },
+    { user: second, password: randomWord() },
   ];
   const alice = { user: "alice", password: "goodpassword" };
   const bob = { user: "bob", password: "badpassword" };
