@@ -6,8 +6,7 @@
 import { Buffer } from "node:buffer";
 import { repr } from "../twisted/repr.ts";
 import { randomWord } from "./bench.ts";
-import type { Account, Shell } from "./client.ts";
-import { expectLogLine, expectOnce, startShell } from "./exercise.ts";
+import { expectLogLine, expectOnce, threeEndings, startShell } from "./exercise.ts";
 import type { Exercise } from "./exercise.ts";
 
 /** A few lines of made-up words, each ending with "\n". */
@@ -83,14 +82,8 @@ the client closed the channel without EOF, or the connection dropped.`,
     ],
     untouched: "the server's log has no line ending with",
     async check(bench) {
-      const [first, second] = bench.users;
-      const ends: [Account, string, (shell: Shell) => void][] = [
-        [first, "the client sent EOF", (shell) => shell.channel.end()],
-        [second, "the client closed the channel without EOF", (shell) => shell.channel.close()],
-        [bench.alice, "the connection dropped", (shell) => shell.client.destroy()],
-      ];
       const expected: string[] = [];
-      for (const [account, how, end] of ends) {
+      for (const { account, how, end } of threeEndings(bench)) {
         const shell = await startShell(bench, account, { pty: false });
         const input = randomLines(1)[0];
         shell.channel.write(input);

@@ -3,9 +3,8 @@
  * connectionLost, which comes exactly once however a session ends.
  * @module
  */
-import type { Account, Shell } from "./client.ts";
 import { randomWord } from "./bench.ts";
-import { expectLogLine, expectOnce, randomTerminal, startShell } from "./exercise.ts";
+import { expectLogLine, expectOnce, threeEndings, randomTerminal, startShell } from "./exercise.ts";
 import type { Exercise } from "./exercise.ts";
 
 export const exercises: Exercise[] = [
@@ -53,13 +52,8 @@ Keep the echo.`,
     ],
     untouched: "the server's log has no line ending with",
     async check(bench) {
-      const ends: [Account, string, (shell: Shell) => void][] = [
-        [bench.users[0], "the client sent EOF", (shell) => shell.channel.end()],
-        [bench.users[1], "the client closed the channel", (shell) => shell.channel.close()],
-        [bench.alice, "the connection dropped", (shell) => shell.client.destroy()],
-      ];
       const expected: string[] = [];
-      for (const [account, how, end] of ends) {
+      for (const { account, how, end } of threeEndings(bench)) {
         const shell = await startShell(bench, account, { pty: false });
         await shell.expect("Echo protocol connected\r\n", "the banner");
         const word = randomWord();

@@ -48,6 +48,22 @@ export function expectOnce(bench: Bench, text: string, why: string): void {
   if (count !== 1) throw new Failure(`the server logged ${JSON.stringify(text)} ${count} times, expected once: ${why}`);
 }
 
+/** One way a session ends, with the user it ends for. */
+export interface Ending {
+  account: Account;
+  how: string;
+  end(shell: Shell): void;
+}
+
+/** The three ways a session can end that a server must handle alike: EOF, a close without EOF, a dropped connection. */
+export function threeEndings(bench: Bench): Ending[] {
+  return [
+    { account: bench.users[0], how: "the client sent EOF", end: (shell) => shell.channel.end() },
+    { account: bench.users[1], how: "the client closed the channel without EOF", end: (shell) => shell.channel.close() },
+    { account: bench.alice, how: "the connection dropped", end: (shell) => shell.client.destroy() },
+  ];
+}
+
 /** A terminal of a random size, as a pty request carries it. */
 export function randomTerminal(term = "xterm"): { term: string; cols: number; rows: number } {
   return { term, cols: 60 + Math.floor(Math.random() * 100), rows: 20 + Math.floor(Math.random() * 40) };
