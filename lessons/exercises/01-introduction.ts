@@ -3,8 +3,7 @@
  * still sees, and what it tells the client.
  * @module
  */
-import { tryLogIn } from "./client.ts";
-import { Failure } from "./client.ts";
+import { Failure, tryLogIn } from "./client.ts";
 import type { Exercise } from "./exercise.ts";
 
 export const exercises: Exercise[] = [

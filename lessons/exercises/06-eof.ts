@@ -6,7 +6,7 @@
 import { Buffer } from "node:buffer";
 import { repr } from "../twisted/repr.ts";
 import { randomWord } from "./bench.ts";
-import { expectLogLine, expectOnce, threeEndings, startShell } from "./exercise.ts";
+import { expectLogLine, expectOnce, startShell, threeEndings } from "./exercise.ts";
 import type { Exercise } from "./exercise.ts";
 
 /** A few lines of made-up words, each ending with "\n". */

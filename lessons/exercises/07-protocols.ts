@@ -4,7 +4,7 @@
  * @module
  */
 import { randomWord } from "./bench.ts";
-import { expectLogLine, expectOnce, threeEndings, randomTerminal, startShell } from "./exercise.ts";
+import { expectLogLine, expectOnce, randomTerminal, startShell, threeEndings } from "./exercise.ts";
 import type { Exercise } from "./exercise.ts";
 
 export const exercises: Exercise[] = [
