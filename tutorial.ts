@@ -10,6 +10,8 @@
  * one), serves it, lists the lessons, and shows what each adds to the one before:
  *
  *   npx tsx tutorial.ts diff 4 5
+ *
+ * It also runs the exercises (lessons/exercises/): `npx tsx tutorial.ts exercises` lists them.
  * @module
  */
 import { readFileSync } from "node:fs";
