@@ -10,12 +10,15 @@
  * one), serves it, lists the lessons, and shows what each adds to the one before:
  *
  *   npx tsx tutorial.ts diff 4 5
+ *
+ * It also runs the exercises (lessons/exercises/): `npx tsx tutorial.ts exercises` lists them.
  * @module
  */
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { fileOf, findLesson, lessons } from "./lessons/index.ts";
+import { EXERCISE_COMMANDS, EXERCISE_USAGE, exerciseCommand } from "./lessons/exercises/commands.ts";
 import { codeChanges, unifiedDiff } from "./lessons/server/diff.ts";
 import type { LessonModule } from "./lessons/server/lesson.ts";
 import { isPath, loadLesson } from "./lessons/server/load-lesson.ts";
@@ -25,6 +28,7 @@ import { colourStdout } from "./lessons/server/trace.ts";
 
 const USAGE = `Usage: npx tsx tutorial.ts --lesson <name|number|file> [options]
        npx tsx tutorial.ts diff <lesson> <lesson>
+${EXERCISE_USAGE}
 
 Serves one lesson of "Twisted Conch in 60 Seconds" as an SSH server.
 
@@ -64,6 +68,7 @@ function diff(args: string[]): void {
 
 async function main(args: string[]): Promise<void> {
   if (args[0] === "diff") return diff(args.slice(1));
+  if (EXERCISE_COMMANDS.includes(args[0] ?? "")) return exerciseCommand(args); // the exercises: lessons/exercises/
   const { serve, help, lesson, list } = parseFlags(args, { lessonFlags: true });
   if (help) return console.log(`${USAGE}\n\n${lessonList()}`);
   const name = lesson ?? (serve.protocol !== undefined ? "protocols" : undefined);

@@ -60,11 +60,10 @@ export function makeServer(setup: Setup): ssh2.Server {
 if (isMain(import.meta)) listenTCP(2022, { article, makeServer });
 
 /*
- * Exercise 1. Log every login attempt before refusing it, as "login attempt: <method> by <user>"
- * (`attempt.method`, `attempt.username`, and `context.log`).
- * Which methods does `ssh` try before it gives up?
- *
- * Copy this file to lessons/my-introduction.ts, change it there, and check it:
- *   npm run exercise 1 lessons/my-introduction.ts
- * (One solution is in lessons/solutions/.)
+ * Exercises on this lesson:
+ *   1.1  Log every login attempt
+ *   1.2  Offer the password method
+ * Start one with `npx tsx tutorial.ts exercise 1.1`: it prints the task and copies this file
+ * to exercises/, where you change it. Then `npx tsx tutorial.ts verify 1.1` checks your copy
+ * (`--watch`: on every save), `hint 1.1` helps, `run 1.1` serves it to the real ssh.
  */

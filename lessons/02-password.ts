@@ -63,9 +63,10 @@ export function makeServer(setup: Setup): ssh2.Server {
 if (isMain(import.meta)) listenTCP(2022, { article, makeServer });
 
 /*
- * Exercise 2. Let bob in with any password at all, and everyone else only with their own.
- *
- * Copy this file to lessons/my-password.ts, change it there, and check it:
- *   npm run exercise 2 lessons/my-password.ts
- * (One solution is in lessons/solutions/.)
+ * Exercises on this lesson:
+ *   2.1  Let bob in with any password
+ *   2.2  Lock out after three wrong passwords
+ * Start one with `npx tsx tutorial.ts exercise 2.1`: it prints the task and copies this file
+ * to exercises/, where you change it. Then `npx tsx tutorial.ts verify 2.1` checks your copy
+ * (`--watch`: on every save), `hint 2.1` helps, `run 2.1` serves it to the real ssh.
  */

@@ -85,10 +85,11 @@ export function makeServer(setup: Setup): ssh2.Server {
 if (isMain(import.meta)) listenTCP(2022, { article, makeServer });
 
 /*
- * Exercise 3. Say goodbye by name: "This session is very simple.  Goodbye, alice!" (the
- * context has `user`, the login name, once the client has logged in).
- *
- * Copy this file to lessons/my-channel.ts, change it there, and check it:
- *   npm run exercise 3 lessons/my-channel.ts
- * (One solution is in lessons/solutions/.)
+ * Exercises on this lesson:
+ *   3.1  Say goodbye by name
+ *   3.2  Survive ssh -t: grant the pty
+ *   3.3  An exit-status that says something
+ * Start one with `npx tsx tutorial.ts exercise 3.1`: it prints the task and copies this file
+ * to exercises/, where you change it. Then `npx tsx tutorial.ts verify 3.1` checks your copy
+ * (`--watch`: on every save), `hint 3.1` helps, `run 3.1` serves it to the real ssh.
  */

@@ -102,11 +102,10 @@ export function makeServer(setup: Setup): ssh2.Server {
 if (isMain(import.meta)) listenTCP(2022, { article, makeServer });
 
 /*
- * Exercise 4. Keep the session open and report each resize: on the session's "window-change",
- * write "Your terminal is now 100 columns wide and 30 rows tall." (with the new size);
- * end the session (exit-status 0) when any key is pressed.
- *
- * Copy this file to lessons/my-pty.ts, change it there, and check it:
- *   npm run exercise 4 lessons/my-pty.ts
- * (One solution is in lessons/solutions/.)
+ * Exercises on this lesson:
+ *   4.1  Report the client's LANG
+ *   4.2  Follow the window's size
+ * Start one with `npx tsx tutorial.ts exercise 4.1`: it prints the task and copies this file
+ * to exercises/, where you change it. Then `npx tsx tutorial.ts verify 4.1` checks your copy
+ * (`--watch`: on every save), `hint 4.1` helps, `run 4.1` serves it to the real ssh.
  */

@@ -74,10 +74,11 @@ export function makeServer(setup: Setup): ssh2.Server {
 if (isMain(import.meta)) listenTCP(2022, { article, makeServer });
 
 /*
- * Exercise 5. Echo whole lines instead of chunks: keep the input until Enter ('\r') and send
- * `echo: 'hello'` for the line.
- *
- * Copy this file to lessons/my-input.ts, change it there, and check it:
- *   npm run exercise 5 lessons/my-input.ts
- * (One solution is in lessons/solutions/.)
+ * Exercises on this lesson:
+ *   5.1  Ctrl-D ends the session
+ *   5.2  Echo whole lines
+ *   5.3  Backspace edits the line
+ * Start one with `npx tsx tutorial.ts exercise 5.1`: it prints the task and copies this file
+ * to exercises/, where you change it. Then `npx tsx tutorial.ts verify 5.1` checks your copy
+ * (`--watch`: on every save), `hint 5.1` helps, `run 5.1` serves it to the real ssh.
  */

@@ -107,10 +107,11 @@ export function makeServer(setup: Setup): ssh2.Server {
 if (isMain(import.meta)) listenTCP(2022, { article, makeServer });
 
 /*
- * Exercise 6. Say how much came in: answer EOF with "eof received after 18 bytes" (the count of
- * input bytes).
- *
- * Copy this file to lessons/my-eof.ts, change it there, and check it:
- *   npm run exercise 6 lessons/my-eof.ts
- * (One solution is in lessons/solutions/.)
+ * Exercises on this lesson:
+ *   6.1  Count the input
+ *   6.2  sort, over SSH
+ *   6.3  Closed, once, however it ends
+ * Start one with `npx tsx tutorial.ts exercise 6.1`: it prints the task and copies this file
+ * to exercises/, where you change it. Then `npx tsx tutorial.ts verify 6.1` checks your copy
+ * (`--watch`: on every save), `hint 6.1` helps, `run 6.1` serves it to the real ssh.
  */

@@ -161,10 +161,10 @@ export function makeServer(setup: Setup, makeProtocol: () => Protocol = () => ne
 if (isMain(import.meta)) listenTCP(2022, { article, makeServer });
 
 /*
- * Exercise 7. Write a Protocol that keeps a running total: answer each chunk with "total: 5 bytes"
- * (the bytes so far) and hang up (loseConnection) when a chunk holds "q".
- *
- * Copy this file to lessons/my-protocols.ts, change it there, and check it:
- *   npm run exercise 7 lessons/my-protocols.ts
- * (One solution is in lessons/solutions/.)
+ * Exercises on this lesson:
+ *   7.1  A Protocol with a running total
+ *   7.2  connectionLost, exactly once
+ * Start one with `npx tsx tutorial.ts exercise 7.1`: it prints the task and copies this file
+ * to exercises/, where you change it. Then `npx tsx tutorial.ts verify 7.1` checks your copy
+ * (`--watch`: on every save), `hint 7.1` helps, `run 7.1` serves it to the real ssh.
  */

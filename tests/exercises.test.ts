@@ -1,114 +1,175 @@
 /**
- * The exercise at the end of each lesson file, checked. By default each check runs against
- * the reference solution in lessons/solutions/, so CI proves both. To check your own:
- *
- *   npm run exercise 3 lessons/my-channel.ts
- *
- * Your file is a copy of the lesson's file, changed (so it exports `article` and `makeServer`);
- * for exercise 7 a module exporting a Protocol is enough.
+ * Every exercise's check, proved both ways: it passes on the reference solution in
+ * lessons/solutions/, and fails, with the message meant for it, on the untouched lesson.
+ * Then the type-check step, and the commands' one-line mistakes.
  */
 import assert from "node:assert/strict";
-import { resolve } from "node:path";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { execFile, spawn } from "node:child_process";
 import process from "node:process";
-import { test } from "node:test";
-import { pathToFileURL } from "node:url";
-import type { LessonModule } from "../lessons/server/lesson.ts";
-import { LESSON_SHAPE } from "../lessons/server/load-lesson.ts";
-import { loadProtocol } from "../lessons/server/load-protocol.ts";
-import type { Protocol } from "../lessons/twisted/protocol.ts";
-import { type InProcessServer, protocols, serveInProcess } from "./helpers/in-process.ts";
-import { ROOT } from "./helpers/lesson-process.ts";
-import { eventually, logIn, openShell, tryLogIn } from "./helpers/ssh-client.ts";
+import { after, test } from "node:test";
+import { exercises, findExercise } from "../lessons/exercises/index.ts";
+import { typeCheck } from "../lessons/exercises/typecheck.ts";
+import { verifyFile } from "../lessons/exercises/verify.ts";
+import { lessonCopyText } from "../lessons/exercises/workspace.ts";
+import { ROOT, runTutorial, TIMEOUT_MS, UNDER_DENO } from "./helpers/lesson-process.ts";
+import { eventually, logIn, openShell } from "./helpers/ssh-client.ts";
 
-const XTERM = { term: "xterm", cols: 80, rows: 24 };
+/** Generous: a pass never waits this long, and a check that fails on silence says so after it. */
+const QUIET_MS = 5000;
 
-/** The lesson a file is (or, for lesson 7, lesson 7 serving the file's Protocol). */
-async function lessonFrom(file: string, number: number): Promise<[LessonModule, (() => Protocol)?]> {
-  const module: Partial<LessonModule> = await import(pathToFileURL(file).href);
-  if (typeof module.makeServer === "function" && module.article) return [module as LessonModule];
-  if (number === 7) return [protocols, (await loadProtocol(file)).makeProtocol];
-  throw new Error(`${file}: ${LESSON_SHAPE}`);
-}
-
-const EXERCISES: [number, string, string, (server: InProcessServer) => Promise<void>][] = [
-  [1, "01-introduction", "log every attempt before refusing it", async (server) => {
-    const result = await tryLogIn(server.port, "alice", "goodpassword");
-    assert.equal(result.client, undefined, "nobody gets in");
-    await eventually(() => server.log.some((line) => line.endsWith("login attempt: password by alice")), "the log line");
-    assert.ok(server.log.some((line) => line.endsWith("login attempt: none by alice")));
-  }],
-  [2, "02-password", "bob with any password; the others only with theirs", async (server) => {
-    (await logIn(server.port, "bob", "anything at all")).end();
-    (await logIn(server.port, "alice", "goodpassword")).end();
-    assert.equal((await tryLogIn(server.port, "alice", "badpassword")).client, undefined);
-    assert.equal((await tryLogIn(server.port, "mallory", "goodpassword")).client, undefined);
-  }],
-  [3, "03-channel", "goodbye by name", async (server) => {
-    const client = await logIn(server.port, "bob", "badpassword");
-    const shell = await openShell(client);
-    const { exitCode } = await shell.closed();
-    assert.equal(shell.received().toString("latin1"), "This session is very simple.  Goodbye, bob!\r\n");
-    assert.equal(exitCode, 0);
-    client.end();
-  }],
-  [4, "04-pty", "report window-change; any key ends it", async (server) => {
-    const client = await logIn(server.port);
-    const shell = await openShell(client, XTERM);
-    await shell.waitFor("80 columns wide and 24 rows tall.\r\n");
-    shell.channel.setWindow(30, 100, 0, 0);
-    await shell.waitFor("Your terminal is now 100 columns wide and 30 rows tall.\r\n");
-    shell.channel.write("q");
-    assert.equal((await shell.closed()).exitCode, 0);
-    client.end();
-  }],
-  [5, "05-input", "echo whole lines", async (server) => {
-    const client = await logIn(server.port);
-    const shell = await openShell(client, XTERM);
-    shell.channel.write("hel");
-    shell.channel.write("lo\rit's");
-    shell.channel.write("\r");
-    await shell.waitFor(`echo: "it's"\r\n`);
-    assert.equal(shell.received().toString("latin1"), `echo: 'hello'\r\necho: "it's"\r\n`);
-    client.end();
-  }],
-  [6, "06-eof", "count the bytes before EOF", async (server) => {
-    const client = await logIn(server.port);
-    const shell = await openShell(client);
-    shell.channel.end("line one\nline two\n");
-    const { exitCode } = await shell.closed();
-    assert.match(shell.received().toString("latin1"), /\r\neof received after 18 bytes\r\n$/);
-    assert.equal(exitCode, 0);
-    client.end();
-  }],
-  [7, "07-protocols", "a running total; q hangs up", async (server) => {
-    const client = await logIn(server.port);
-    const shell = await openShell(client, XTERM);
-    shell.channel.write("abc");
-    await shell.waitFor("total: 3 bytes\r\n");
-    shell.channel.write("de");
-    await shell.waitFor("total: 5 bytes\r\n");
-    shell.channel.write("q");
-    assert.equal((await shell.closed()).exitCode, 0);
-    assert.equal(shell.received().toString("latin1"), "total: 3 bytes\r\ntotal: 5 bytes\r\n");
-    client.end();
-  }],
-];
-
-const chosen = process.env.EXERCISE === undefined ? undefined : Number(process.env.EXERCISE);
-const yours = process.env.EXERCISE_FILE;
-if (yours !== undefined && chosen === undefined) throw new Error("EXERCISE_FILE needs EXERCISE=<lesson number> too");
-
-for (const [number, file, what, check] of EXERCISES) {
-  const path = yours !== undefined && chosen === number ? resolve(yours) : resolve(ROOT, "lessons", "solutions", `${file}.ts`);
-  test(`exercise ${number}: ${what} (${yours !== undefined && chosen === number ? yours : `solutions/${file}.ts`})`, {
-    skip: chosen !== undefined && chosen !== number,
-  }, async () => {
-    const [lesson, makeProtocol] = await lessonFrom(path, number);
-    const server = await serveInProcess(lesson, { makeProtocol });
-    try {
-      await check(server);
-    } finally {
-      await server.close();
-    }
+for (const exercise of exercises) {
+  test(`exercise ${exercise.id} (${exercise.title}) passes on lessons/solutions/${exercise.file}`, async () => {
+    const result = await verifyFile(exercise, join(ROOT, "lessons", "solutions", exercise.file), { typeCheck: false, quietMs: QUIET_MS });
+    assert.ok(result.passed, `${result.message}\nthe server's log:\n${result.log.join("\n")}`);
+  });
+  test(`exercise ${exercise.id} fails on the untouched lessons/${exercise.lesson}: "${exercise.untouched}"`, async () => {
+    const result = await verifyFile(exercise, join(ROOT, "lessons", exercise.lesson), { typeCheck: false, quietMs: QUIET_MS });
+    assert.equal(result.passed, false);
+    assert.equal(result.stage, "check");
+    assert.ok(result.message?.includes(exercise.untouched), `${JSON.stringify(result.message)} should say ${JSON.stringify(exercise.untouched)}`);
   });
 }
+
+test("there are at least 15 exercises, two or three per lesson, each with two or three hints and its own file", () => {
+  assert.ok(exercises.length >= 15);
+  for (let lesson = 1; lesson <= 7; lesson++) {
+    const count = exercises.filter((exercise) => exercise.id.startsWith(`${lesson}.`)).length;
+    assert.ok(count >= 2 && count <= 3, `lesson ${lesson} has ${count} exercises`);
+  }
+  for (const exercise of exercises) assert.ok(exercise.hints.length >= 2 && exercise.hints.length <= 3, exercise.id);
+  assert.equal(new Set(exercises.map((exercise) => exercise.file)).size, exercises.length);
+});
+
+test("each solution is named as the student's copy, and its header says how to check yours", () => {
+  for (const exercise of exercises) {
+    assert.match(exercise.file, new RegExp(`^${exercise.id.replace(".", "\\.")}-[a-z-]+\\.ts$`));
+    const header = readFileSync(join(ROOT, "lessons", "solutions", exercise.file), "utf8").split("*/")[0];
+    assert.ok(header.includes(`Exercise ${exercise.id}, solved: `), exercise.file);
+    assert.ok(header.includes(`npx tsx tutorial.ts verify ${exercise.id}    (your copy: exercises/${exercise.file})`), exercise.file);
+  }
+});
+
+const scratch = join(ROOT, "node_modules", ".cache", "ssh-in-60-seconds", `test-${process.pid}`);
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+test("verify type-checks first: the untouched copy is clean, and context.username is the compiler's message", async () => {
+  mkdirSync(scratch, { recursive: true });
+  const exercise = findExercise("3.1")!;
+  const copy = join(scratch, exercise.file);
+  const text = lessonCopyText(exercise, copy);
+  writeFileSync(copy, text);
+  assert.equal(await typeCheck(copy), undefined);
+  writeFileSync(copy, text.replace('channel.write("This session is very simple.  Goodbye!\\r\\n");',
+    "channel.write(`Goodbye, ${context.username}!\\r\\n`);"));
+  const result = await verifyFile(exercise, copy, { version: 1 });
+  assert.equal(result.stage, "types");
+  assert.match(result.message ?? "", /3\.1-goodbye-by-name\.ts\(\d+,\d+\): error TS\d+: .*context/);
+});
+
+test("a wrong exercise id is one line naming the valid ids, and exit status 1", async () => {
+  for (const args of [["verify", "three"], ["exercise", "9.9"], ["hint"]]) {
+    const { code, stdout, stderr } = await runTutorial(args);
+    assert.equal(code, 1, args.join(" "));
+    assert.equal(stdout, "");
+    assert.match(stderr, /^tutorial\.ts: \w+: .*the exercises are 1\.1, 1\.2, 2\.1, .*7\.2 \(e\.g\. npx tsx tutorial\.ts \w+ 3\.1\)\n$/);
+  }
+});
+
+test("exercises lists every exercise by id and title", async () => {
+  const { code, stdout } = await runTutorial(["exercises"]);
+  assert.equal(code, 0);
+  for (const exercise of exercises) assert.match(stdout, new RegExp(`^  [ ✓] ${exercise.id.replace(".", "\\.")}  ${exercise.title}$`, "m"));
+});
+
+test("each lesson's footer names its exercises and the command", () => {
+  for (const exercise of exercises) {
+    const text = readFileSync(join(ROOT, "lessons", exercise.lesson), "utf8");
+    const footer = text.slice(text.lastIndexOf("/*"));
+    assert.ok(footer.includes(` *   ${exercise.id}  ${exercise.title}\n`), `${exercise.lesson} names ${exercise.id}`);
+    assert.match(footer, /npx tsx tutorial\.ts exercise \d\.1/);
+  }
+});
+
+/** Runs tutorial.ts under Node with its exercises/ folder in `workspace`. */
+function student(workspace: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, ["--import", "tsx", "tutorial.ts", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, SSH60_EXERCISES: workspace, NO_COLOR: "1" },
+      timeout: 3 * TIMEOUT_MS,
+    }, (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
+  });
+}
+
+test("a student's round: exercise, a typical mistake, verify, hint, the fix, ✓ in the list", {
+  skip: UNDER_DENO && "runs tutorial.ts under Node, as a student does",
+}, async () => {
+  const workspace = join(scratch, "student");
+  const copy = join(workspace, "3.3-exit-status.ts");
+  const started = await student(workspace, ["exercise", "3.3"]);
+  assert.equal(started.code, 0, started.stderr);
+  assert.match(started.stdout, /^Exercise 3\.3: An exit-status that says something \(lessons\/03-channel\.ts\)$/m);
+  assert.match(started.stdout, /Your copy of the lesson is .*3\.3-exit-status\.ts: change it there\./);
+  assert.match(started.stdout, /npx tsx tutorial\.ts verify 3\.3 /);
+  const untouched = readFileSync(copy, "utf8");
+  assert.equal(untouched, lessonCopyText(findExercise("3.3")!, copy));
+
+  writeFileSync(copy, `${untouched}// mine\n`);
+  const again = await student(workspace, ["exercise", "3.3"]);
+  assert.match(again.stdout, /is there already \(kept as it is\)/);
+  assert.equal(readFileSync(copy, "utf8"), `${untouched}// mine\n`);
+
+  // The typical mistake: the exit-status after the end.
+  writeFileSync(copy, untouched.replace("channel.exit(0);\n  channel.end();", "channel.end();\n  channel.exit(5);"));
+  const wrong = await student(workspace, ["verify", "3.3"]);
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stdout, /^✗ the session ended without an exit-status \(\w+ has \d+ letters\): call `channel\.exit\(\d+\)` before `channel\.end\(\)`/m);
+  assert.match(wrong.stdout, /^The server's log during the check:\n {2}\[1 127\.0\.0\.1:\d+\] \w+ logged in with password/m);
+  assert.match(wrong.stdout, /^Stuck\? npx tsx tutorial\.ts hint 3\.3$/m);
+
+  const hints = [];
+  for (let i = 0; i < 4; i++) hints.push((await student(workspace, ["hint", "3.3"])).stdout);
+  assert.match(hints[0], /^Hint 1 of 3 for 3\.3/);
+  assert.match(hints[2], /^Hint 3 of 3 for 3\.3/);
+  assert.match(hints[3], /A solution: lessons[\\/]solutions[\\/]3\.3-exit-status\.ts/);
+
+  const solution = readFileSync(join(ROOT, "lessons", "solutions", "3.3-exit-status.ts"), "utf8");
+  const twisted = relative(dirname(copy), join(ROOT, "lessons", "twisted")).split("\\").join("/");
+  writeFileSync(copy, solution.replaceAll('from "../twisted/', `from "${twisted}/`));
+  const right = await student(workspace, ["verify", "3.3"]);
+  assert.equal(right.code, 0, right.stdout + right.stderr);
+  assert.match(right.stdout, /^✓ 3\.3 passed \(1 of \d+ done\)\. Next: npx tsx tutorial\.ts exercise 4\.1$/m);
+  const listed = await student(workspace, ["exercises"]);
+  assert.ok(listed.stdout.includes("\n  ✓ 3.3  An exit-status that says something\n"), listed.stdout);
+  assert.ok(listed.stdout.includes("\n    3.1  Say goodbye by name\n"), listed.stdout);
+
+  // run: the copy served as --lesson serves a file, for the real client.
+  const server = spawn(process.execPath, ["--import", "tsx", "tutorial.ts", "run", "3.3", "--port", "0", "--password-delay", "0"], {
+    cwd: ROOT,
+    env: { ...process.env, SSH60_EXERCISES: workspace },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  try {
+    let banner = "";
+    server.stdout!.setEncoding("utf8").on("data", (chunk: string) => (banner += chunk));
+    await eventually(() => /Listening on 127\.0\.0\.1:\d+\n/.test(banner), "the run banner");
+    assert.match(banner, /^Lesson 3: channel$/m);
+    const client = await logIn(Number(/Listening on 127\.0\.0\.1:(\d+)/.exec(banner)![1]));
+    const shell = await openShell(client);
+    assert.deepEqual(await shell.closed(), { exitCode: 5 }); // "alice" has five letters
+    assert.equal(shell.received().toString(), "This session is very simple.  Goodbye!\r\n");
+    client.end();
+  } finally {
+    const closed = new Promise((done) => server.once("close", done));
+    server.kill("SIGTERM");
+    const timer = setTimeout(() => server.kill("SIGKILL"), TIMEOUT_MS);
+    await closed;
+    clearTimeout(timer);
+  }
+
+  const missing = await student(workspace, ["run", "5.1"]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /^tutorial\.ts: .*5\.1-ctrl-d\.ts: no such file; start the exercise first: npx tsx tutorial\.ts exercise 5\.1\n$/);
+});

@@ -1,6 +1,6 @@
 /**
- * Exercise 3, solved: lesson 3, saying goodbye by name.
- * Check your own: npm run exercise 3 lessons/my-channel.ts
+ * Exercise 3.3, solved: the exit-status is the login name's length (a changed copy of lessons/03-channel.ts).
+ * Check yours: npx tsx tutorial.ts verify 3.3    (your copy: exercises/3.3-exit-status.ts)
  */
 import ssh2 from "ssh2";
 import type { Connection, ServerChannel, Session } from "ssh2";
@@ -22,8 +22,8 @@ export const article: Article = {
  * Ends a session politely: exit-status 0 first (so `ssh` exits 0, not 255), then EOF and
  * close (the article's loseConnection). ssh2 drops the exit-status once the channel is ended.
  */
-function endSession(channel: ServerChannel): void {
-  channel.exit(0);
+function endSession(channel: ServerChannel, status: number): void {
+  channel.exit(status);
   channel.end();
 }
 
@@ -33,9 +33,8 @@ function simpleSession(session: Session, context: Context): void {
   session.on("shell", (accept) => {
     const channel = accept();
     if (!channel) return; // a second shell request on the same session
-    // context.user is the login name, known once the client has logged in.
-    channel.write(`This session is very simple.  Goodbye, ${context.user}!\r\n`);
-    endSession(channel);
+    channel.write("This session is very simple.  Goodbye!\r\n");
+    endSession(channel, context.user?.length ?? 0);
   });
 }
 
@@ -62,4 +61,3 @@ export function makeServer(setup: Setup): ssh2.Server {
 
 // The article's reactor.listenTCP(2022, factory) and reactor.run(), when this file is the program.
 if (isMain(import.meta)) listenTCP(2022, { article, makeServer });
-

@@ -1,64 +1,42 @@
 /**
- * Exercise 4, solved: lesson 4, reporting each window-change until the client presses a key.
- * Check your own: npm run exercise 4 lessons/my-pty.ts
+ * Exercise 5.3, solved: whole lines, with Backspace (a changed copy of lessons/05-input.ts).
+ * Check yours: npx tsx tutorial.ts verify 5.3    (your copy: exercises/5.3-backspace.ts)
  */
 import { Buffer } from "node:buffer";
 import ssh2 from "ssh2";
-import type { Connection, ServerChannel, Session } from "ssh2";
+import type { Connection, Session } from "ssh2";
 import { loadHostKeys } from "../twisted/keys.ts";
 import { type PasswordFile, readPasswordFile } from "../twisted/passwords.ts";
 import { type Article, type Context, isMain, listenTCP, type Setup } from "../twisted/reactor.ts";
 import { repr } from "../twisted/repr.ts";
 
 export const article: Article = {
-  number: 4,
-  slug: "pty",
-  title: "Twisted Conch in 60 Seconds: PTY Requests",
-  date: "2011-04-10",
-  url: "https://as.ynchrono.us/twisted-conch-in-60-seconds-pty-requests.html",
+  number: 5,
+  slug: "input",
+  title: "Twisted Conch in 60 Seconds: Accepting Input",
+  date: "2011-04-19",
+  url: "https://as.ynchrono.us/twisted-conch-in-60-seconds-accepting-input.html",
   login: "password",
-  tryThis: "log in; the shell tells you your terminal's name and size, then ends",
+  tryThis: "type, paste, press Ctrl-C and Ctrl-D: each chunk comes back as echo: '...'; leave with Enter ~.",
 };
 
-/**
- * Ends a session politely: exit-status 0 first (so `ssh` exits 0, not 255), then EOF and
- * close (the article's loseConnection). ssh2 drops the exit-status once the channel is ended.
- */
-function endSession(channel: ServerChannel): void {
-  channel.exit(0);
-  channel.end();
-}
-
-/** What a pty request says about the client's terminal. */
-interface Terminal {
-  name: string;
-  columns: number;
-  rows: number;
-}
-
-/** The article's line, with the terminal name quoted as Python's %r would. */
-function describeTerminal(terminal: Terminal | undefined): string {
-  if (!terminal) return "You asked for no terminal (no pty request), so there is nothing to describe.\r\n";
-  const name = repr(Buffer.from(terminal.name));
-  return `Your terminal name is ${name}.  Your terminal is ${terminal.columns} columns wide and ${terminal.rows} rows tall.\r\n`;
-}
-
-/** The article's SimpleSession: keeps what the pty request says; the shell describes it and ends. */
+/** The article's SimpleSession: accepts the pty (and ignores it); the shell echoes its input. */
 function simpleSession(session: Session): void {
-  let terminal: Terminal | undefined;
-  session.on("pty", (accept, _reject, request) => {
-    terminal = { name: request.term, columns: request.cols, rows: request.rows };
-    accept?.();
-  });
+  session.on("pty", (accept) => accept?.());
   session.on("shell", (accept) => {
     const channel = accept();
     if (!channel) return; // a second shell request on the same session
-    channel.write(describeTerminal(terminal));
-    session.on("window-change", (accept, _reject, size) => {
-      channel.write(`Your terminal is now ${size.cols} columns wide and ${size.rows} rows tall.\r\n`);
-      accept?.();
+    // The line being typed: Enter echoes it, Backspace (\x7f) takes back its last character.
+    let line = "";
+    channel.on("data", (bytes: Buffer) => {
+      for (const char of bytes.toString("latin1")) {
+        if (char === "\r") {
+          channel.write(`echo: ${repr(Buffer.from(line, "latin1"))}\r\n`);
+          line = "";
+        } else if (char === "\x7f") line = line.slice(0, -1);
+        else line += char;
+      }
     });
-    channel.once("data", () => endSession(channel)); // any key ends it
   });
 }
 
@@ -85,4 +63,3 @@ export function makeServer(setup: Setup): ssh2.Server {
 
 // The article's reactor.listenTCP(2022, factory) and reactor.run(), when this file is the program.
 if (isMain(import.meta)) listenTCP(2022, { article, makeServer });
-

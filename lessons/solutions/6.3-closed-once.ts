@@ -1,6 +1,6 @@
 /**
- * Exercise 6, solved: lesson 6, saying how many bytes came in before the EOF.
- * Check your own: npm run exercise 6 lessons/my-eof.ts
+ * Exercise 6.3, solved: one log line when the channel closes, however it ends (a changed copy of lessons/06-eof.ts).
+ * Check yours: npx tsx tutorial.ts verify 6.3    (your copy: exercises/6.3-closed-once.ts)
  */
 import type { Buffer } from "node:buffer";
 import ssh2 from "ssh2";
@@ -45,28 +45,29 @@ function onEof(channel: ServerChannel, session: Session, eofReceived: () => void
 }
 
 /** The article's SimpleSession: echoes its input, answers EOF, and reports its close. */
-function simpleSession(session: Session): void {
+function simpleSession(session: Session, context: Context): void {
   session.on("pty", (accept) => accept?.());
   session.on("shell", (accept) => {
     const channel = accept();
     if (!channel) return; // a second shell request on the same session
-    let received = 0;
+    // The article's dataReceived: each chunk, as it arrives, echoed as its Python repr.
+    let count = 0;
     channel.on("data", (bytes: Buffer) => {
-      received += bytes.length;
+      count += bytes.length;
       channel.write(`echo: ${repr(bytes)}\r\n`);
     });
     // The article's eofReceived: the client will send nothing more, but it can still read our reply.
     onEof(channel, session, () => {
-      channel.write(`eof received after ${received} bytes\r\n`);
+      channel.write("eof received\r\n");
       endSession(channel);
     });
     // The article's closed: however the channel ends, this runs once.
-    channel.on("close", () => console.log("Channel closed"));
+    channel.on("close", () => context.log(`${context.user}'s session closed after ${count} bytes`));
   });
 }
 
 /** One SSH connection. The article's Portal with its FilePasswordDB checker: who may log in. */
-function connectionMade(client: Connection, _context: Context, passwords: PasswordFile): void {
+function connectionMade(client: Connection, context: Context, passwords: PasswordFile): void {
   client.on("authentication", (attempt) => {
     // OpenSSH first asks with method "none", to learn which methods there are.
     if (attempt.method === "password" && passwords.check(attempt.username, attempt.password)) {
@@ -75,7 +76,7 @@ function connectionMade(client: Connection, _context: Context, passwords: Passwo
     attempt.reject(["password"]);
   });
   // The article's SimpleRealm.requestAvatar: a ConchUser whose channelLookup maps "session" to SimpleSession.
-  client.on("session", (accept) => simpleSession(accept()));
+  client.on("session", (accept) => simpleSession(accept(), context));
 }
 
 /** The article's SSHFactory: an ssh2 Server with the host key, handing it each connection. */
@@ -88,4 +89,3 @@ export function makeServer(setup: Setup): ssh2.Server {
 
 // The article's reactor.listenTCP(2022, factory) and reactor.run(), when this file is the program.
 if (isMain(import.meta)) listenTCP(2022, { article, makeServer });
-

@@ -1,6 +1,6 @@
 /**
- * Exercise 2, solved: lesson 2, where bob gets in with any password and everyone else only with their own.
- * Check your own: npm run exercise 2 lessons/my-password.ts
+ * Exercise 2.1, solved: bob gets in with any password, the others only with theirs (a changed copy of lessons/02-password.ts).
+ * Check yours: npx tsx tutorial.ts verify 2.1    (your copy: exercises/2.1-bob-gets-in.ts)
  */
 import ssh2 from "ssh2";
 import type { Connection } from "ssh2";
@@ -22,8 +22,9 @@ export const article: Article = {
 function connectionMade(client: Connection, _context: Context, passwords: PasswordFile): void {
   client.on("authentication", (attempt) => {
     // OpenSSH first asks with method "none", to learn which methods there are.
-    if (attempt.method === "password") {
-      if (attempt.username === "bob" || passwords.check(attempt.username, attempt.password)) return attempt.accept();
+    const bob = attempt.username === "bob";
+    if (attempt.method === "password" && (bob || passwords.check(attempt.username, attempt.password))) {
+      return attempt.accept();
     }
     attempt.reject(["password"]);
   });
@@ -40,4 +41,3 @@ export function makeServer(setup: Setup): ssh2.Server {
 
 // The article's reactor.listenTCP(2022, factory) and reactor.run(), when this file is the program.
 if (isMain(import.meta)) listenTCP(2022, { article, makeServer });
-

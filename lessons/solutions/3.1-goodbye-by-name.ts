@@ -1,46 +1,46 @@
 /**
- * Exercise 5, solved: lesson 5, echoing whole lines. Input is kept until Enter ('\r'), then
- * the line comes back as one `echo: <repr>`.
- * Check your own: npm run exercise 5 lessons/my-input.ts
+ * Exercise 3.1, solved: goodbye by the login name (a changed copy of lessons/03-channel.ts).
+ * Check yours: npx tsx tutorial.ts verify 3.1    (your copy: exercises/3.1-goodbye-by-name.ts)
  */
-import { Buffer } from "node:buffer";
 import ssh2 from "ssh2";
-import type { Connection, Session } from "ssh2";
+import type { Connection, ServerChannel, Session } from "ssh2";
 import { loadHostKeys } from "../twisted/keys.ts";
 import { type PasswordFile, readPasswordFile } from "../twisted/passwords.ts";
 import { type Article, type Context, isMain, listenTCP, type Setup } from "../twisted/reactor.ts";
-import { repr } from "../twisted/repr.ts";
 
 export const article: Article = {
-  number: 5,
-  slug: "input",
-  title: "Twisted Conch in 60 Seconds: Accepting Input",
-  date: "2011-04-19",
-  url: "https://as.ynchrono.us/twisted-conch-in-60-seconds-accepting-input.html",
+  number: 3,
+  slug: "channel",
+  title: "Twisted Conch in 60 Seconds: A Trivial Channel",
+  date: "2011-04-05",
+  url: "https://as.ynchrono.us/twisted-conch-in-60-seconds-a-trivial-channel.html",
   login: "password",
-  tryThis: "type, paste, press Ctrl-C and Ctrl-D: each chunk comes back as echo: '...'; leave with Enter ~.",
+  tryThis: 'log in; the pty is refused, the shell says "This session is very simple.  Goodbye!" and ends',
 };
 
-/** The article's SimpleSession: accepts the pty (and ignores it); the shell echoes its input. */
-function simpleSession(session: Session): void {
-  session.on("pty", (accept) => accept?.());
+/**
+ * Ends a session politely: exit-status 0 first (so `ssh` exits 0, not 255), then EOF and
+ * close (the article's loseConnection). ssh2 drops the exit-status once the channel is ended.
+ */
+function endSession(channel: ServerChannel): void {
+  channel.exit(0);
+  channel.end();
+}
+
+/** The article's SimpleSession: refuses the pty; on the shell request, one line and the end. */
+function simpleSession(session: Session, context: Context): void {
+  session.on("pty", (_accept, reject) => reject?.());
   session.on("shell", (accept) => {
     const channel = accept();
     if (!channel) return; // a second shell request on the same session
-    let line = Buffer.alloc(0);
-    channel.on("data", (bytes: Buffer) => {
-      line = Buffer.concat([line, bytes]);
-      let enter: number;
-      while ((enter = line.indexOf(0x0d)) !== -1) {
-        channel.write(`echo: ${repr(line.subarray(0, enter))}\r\n`);
-        line = line.subarray(enter + 1);
-      }
-    });
+    // context.user is the login name, known once the client has logged in.
+    channel.write(`This session is very simple.  Goodbye, ${context.user}!\r\n`);
+    endSession(channel);
   });
 }
 
 /** One SSH connection. The article's Portal with its FilePasswordDB checker: who may log in. */
-function connectionMade(client: Connection, _context: Context, passwords: PasswordFile): void {
+function connectionMade(client: Connection, context: Context, passwords: PasswordFile): void {
   client.on("authentication", (attempt) => {
     // OpenSSH first asks with method "none", to learn which methods there are.
     if (attempt.method === "password" && passwords.check(attempt.username, attempt.password)) {
@@ -49,7 +49,7 @@ function connectionMade(client: Connection, _context: Context, passwords: Passwo
     attempt.reject(["password"]);
   });
   // The article's SimpleRealm.requestAvatar: a ConchUser whose channelLookup maps "session" to SimpleSession.
-  client.on("session", (accept) => simpleSession(accept()));
+  client.on("session", (accept) => simpleSession(accept(), context));
 }
 
 /** The article's SSHFactory: an ssh2 Server with the host key, handing it each connection. */
@@ -62,4 +62,3 @@ export function makeServer(setup: Setup): ssh2.Server {
 
 // The article's reactor.listenTCP(2022, factory) and reactor.run(), when this file is the program.
 if (isMain(import.meta)) listenTCP(2022, { article, makeServer });
-

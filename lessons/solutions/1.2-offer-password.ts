@@ -1,6 +1,6 @@
 /**
- * Exercise 1, solved: lesson 1, logging every login attempt (method and user) before refusing it.
- * Check your own: npm run exercise 1 lessons/my-introduction.ts
+ * Exercise 1.2, solved: nobody gets in, and "password" is offered (a changed copy of lessons/01-introduction.ts).
+ * Check yours: npx tsx tutorial.ts verify 1.2    (your copy: exercises/1.2-offer-password.ts)
  */
 import ssh2 from "ssh2";
 import type { Connection } from "ssh2";
@@ -18,11 +18,8 @@ export const article: Article = {
 };
 
 /** One SSH connection. The article's Portal(None): every attempt is refused, and no method is offered. */
-function connectionMade(client: Connection, context: Context): void {
-  client.on("authentication", (attempt) => {
-    context.log(`login attempt: ${attempt.method} by ${attempt.username}`);
-    attempt.reject([]);
-  });
+function connectionMade(client: Connection, _context: Context): void {
+  client.on("authentication", (attempt) => attempt.reject(["password"]));
 }
 
 /** The article's SSHFactory: an ssh2 Server with the host key, handing it each connection. */
@@ -33,4 +30,3 @@ export function makeServer(setup: Setup): ssh2.Server {
 
 // The article's reactor.listenTCP(2022, factory) and reactor.run(), when this file is the program.
 if (isMain(import.meta)) listenTCP(2022, { article, makeServer });
-
