@@ -193,6 +193,18 @@ test("Deno: deno task start in a terminal serves without stopping to ask for a p
   assert.doesNotMatch(output, /Deno requests/);
 });
 
+test("diff 6 7 | head: the output going away ends it quietly, exit 0", {
+  skip: UNDER_DENO && "Deno drops writes to a closed pipe",
+}, async () => {
+  const child = spawn(process.execPath, ["--import", "tsx", "tutorial.ts", "diff", "6", "7"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)));
+  child.stdout!.once("data", () => child.stdout!.destroy()); // `head` has read enough
+  assert.equal(await within(exited, "tutorial.ts diff ending"), 0);
+  assert.doesNotMatch(stderr, STACK_TRACE);
+});
+
 // Deno quietly drops writes to a closed stdout, so there it neither spins nor stops.
 test("when its output is gone (a closed terminal, `| head`), the server stops instead of spinning", {
   skip: UNDER_DENO && "Deno drops writes to a closed pipe",

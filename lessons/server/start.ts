@@ -116,9 +116,6 @@ export async function runLesson(lesson: LessonModule, flags: ServeFlags): Promis
   process.on("SIGINT", () => stop("SIGINT"));
   // Windows has no SIGTERM, and Deno there refuses a listener for it.
   if (process.platform !== "win32") process.on("SIGTERM", () => stop("SIGTERM"));
-  // When our output is gone (the terminal closed, `| head` done), stop, as Unix tools do on
-  // EPIPE. Without this, reporting the write error would fail again, and again, for ever.
-  for (const output of [process.stdout, process.stderr]) output.on("error", () => process.exit(0));
   // Errors in a connection end that connection (connections.ts). Anything else, say a timer in
   // a student's code, is logged; the class goes on.
   process.on("uncaughtException", (error) => console.error(`unexpected error; still serving: ${error.stack}`));
@@ -153,6 +150,10 @@ export async function runLesson(lesson: LessonModule, flags: ServeFlags): Promis
  * (2 for a mistake in the flags), never a stack trace.
  */
 export function asProgram(program: string, main: () => Promise<void>): void {
+  // When our output is gone (the terminal closed, `| head` done), stop, as Unix tools do on
+  // EPIPE. Without this, a server reporting the write error would fail again, and again, for
+  // ever, and `diff 6 7 | head` would end in a stack trace.
+  for (const output of [process.stdout, process.stderr]) output.on("error", () => process.exit(0));
   main().catch((error) => {
     if (isPermissionError(error)) error = new UserError(`Deno: ${error.message} (the README lists the permissions)`);
     if (!(error instanceof UserError)) throw error;
