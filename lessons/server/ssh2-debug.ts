@@ -45,6 +45,8 @@ export type DebugLine =
   | { kind: "message"; message: DebugMessage }
   /** ssh2 talking about its own work, not a message on the wire. */
   | { kind: "other" }
+  /** The message just named waits: a key exchange is under way (it goes out after NEWKEYS). */
+  | { kind: "queued" }
   /** Looks like a message, but not in a form this module knows: ssh2's text has changed. */
   | { kind: "unknown"; text: string };
 
@@ -79,6 +81,7 @@ export function readDebugLine(line: string): DebugLine {
   }
   if (!/^(Inbound|Outbound):/.test(line)) return OTHER;
   if (NOT_MESSAGES.some((pattern) => pattern.test(line))) return OTHER;
+  if (line === "Outbound: ... packet queued") return { kind: "queued" };
 
   let match = line.match(/^Outbound: Sending ping \(GLOBAL_REQUEST: (\S+)\)$/); // ssh2's keepalive
   if (match) return { kind: "message", message: { direction: "out", name: "GLOBAL_REQUEST", detail: match[1] } };

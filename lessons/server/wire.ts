@@ -98,6 +98,7 @@ export function wireMessages(sink: WireSink): Middleware {
     onDebug(client, (text) => {
       const read = readDebugLine(text);
       if (read.kind === "other") return;
+      if (read.kind === "queued") return sink.note(tag, connection, "(held back until the key exchange under way ends: RFC 4253 §7.1)");
       if (read.kind === "unknown") {
         sink.message({ tag, connection, direction: text.startsWith("Inbound") ? "in" : "out", name: "?", summary: `ssh2 debug: ${text}`, rfc: "" });
         return;
