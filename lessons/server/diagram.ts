@@ -44,8 +44,9 @@ export class Diagram {
     return recorded;
   }
 
-  /** Each event of the trace becomes a note beside the server. */
+  /** Each event of the trace becomes a note beside the server (but the key exchange: the wire's note says it all). */
   readonly trace: TracePrint = (tag, event, outcome) => {
+    if (event.startsWith("key exchange: ")) return;
     const channel = tag.includes(".") ? `channel ${tag.split(".")[1]}: ` : "";
     const text = `${channel}${event}${outcome ? `: ${outcome}` : ""}`.replace(/ from (\S+):\d+ /, " from $1 ");
     this.#of(connectionOf(tag)).lines.push(`Note right of S: ${mermaidText(text)}`);
@@ -78,8 +79,8 @@ export class Diagram {
     const recorded = this.#of(connection);
     return [
       "sequenceDiagram",
-      `    participant C as ${mermaidText(recorded.client)}`,
-      `    participant S as ${mermaidText(this.title)}`,
+      `    participant C as Client ${mermaidText(recorded.client)}`,
+      `    participant S as Server ${mermaidText(this.title)}`,
       ...recorded.lines.map((line) => `    ${line}`),
     ].join("\n");
   }

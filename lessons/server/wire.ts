@@ -151,15 +151,15 @@ function describe(message: DebugMessage, name: MessageName, payload: PayloadFiel
   const reply = payload?.wantReply === undefined ? "" : payload.wantReply ? ", want reply" : ", no reply wanted";
   switch (name) {
     case "KEXINIT":
-      return { summary: `${direction === "in" ? "the client's" : "the server's"} algorithms, in order of preference`, rfc };
+      return { summary: `${direction === "in" ? "the client's" : "the server's"} algorithm lists`, rfc };
     case "KEX_ECDH_INIT":
     case "KEXDH_INIT":
       return { summary: "the client's ephemeral public key", rfc };
     case "KEX_ECDH_REPLY":
     case "KEXDH_REPLY":
-      return { summary: "host key, the server's ephemeral public key, signature of the exchange hash", rfc };
+      return { summary: "host key, ephemeral public key, signature", rfc };
     case "NEWKEYS":
-      return { summary: `${direction === "in" ? "the client's" : "the server's"} messages are encrypted from here on`, rfc };
+      return { summary: `the ${direction === "in" ? "client" : "server"} uses the new keys from here on`, rfc };
     case "USERAUTH_REQUEST": {
       const method = payload?.method ?? detail ?? "";
       return { summary: payload?.user === undefined ? method : `${method} ${JSON.stringify(payload.user)}`, rfc: authSection(method) };
