@@ -1,10 +1,11 @@
 /**
  * The one place that reaches into ssh2's and Node's objects. ssh2 hands a lesson its answers
  * (`accept`, `reject`) and its channels directly, so a layer of the tutorial that wants to see
- * or change them (the login limits, the trace, the refusals, flow control) has no public hook;
+ * or change them (the login limits, the trace, the refusals, flow control, `--wire`) has no public hook;
  * these functions make one each, by wrapping `emit` or a method of that one object, and
- * nothing else in lessons/ does so. `tests/ssh2-hooks.test.ts` checks every assumption
- * made here against the installed ssh2 and fails, naming it, if a release changes one.
+ * nothing else in lessons/ does so. `tests/ssh2-hooks.test.ts` (and, for the hooks of
+ * `--wire`, `tests/ssh2-debug.test.ts`) checks every assumption made here against the
+ * installed ssh2 and fails, naming it, if a release changes one.
  *
  * @example
  * ```ts

@@ -92,6 +92,7 @@ export function wireMessages(sink: WireSink): Middleware {
 
     const show = (message: DebugMessage, name: MessageName) => {
       const fields = payload && payload.number === MESSAGES[name].number && message.direction === "in" ? payload : undefined;
+      if (message.direction === "in") payload = undefined; // used once: a message the hook missed (in a rekey) gets none
       const line = describe(message, name, fields, sent);
       sink.message({ tag: tag + channelOf(message, channels), connection, direction: message.direction, name: `SSH_MSG_${name}`, number: MESSAGES[name].number, ...line });
     };
