@@ -25,6 +25,8 @@ export const SERVER_FLAGS = `  -p, --port <port>    TCP port to listen on (defau
       --protocol <module>  with lesson 7: serve the Protocol your module exports instead of
                        EchoProtocol (e.g. lessons/protocols/chat-room.ts)
       --trace          print every SSH event of every connection (login, requests, data, close)
+      --wire           print every SSH message both ways, named and numbered as the RFCs do
+      --diagram <file.md>  write each connection's messages as a Mermaid sequence diagram
       --fast           the speed tricks of lessons/server/fast.ts (npm run bench shows them)
   -h, --help           show this help
 
@@ -41,6 +43,9 @@ export interface ServeFlags {
   keys: string;
   limits: LoginLimits;
   trace: boolean;
+  /** `--wire`, and `--diagram <file>`: the SSH messages (wire.ts, diagram.ts). */
+  wire: boolean;
+  diagram?: string;
   fast: boolean;
   /** A student's Protocol module, for lesson 7. */
   protocol?: string;
@@ -67,6 +72,8 @@ export function parseFlags(args: string[], { lessonFlags }: { lessonFlags: boole
         keys: { type: "string", default: DEFAULT_KEYS },
         protocol: { type: "string" },
         trace: { type: "boolean" },
+        wire: { type: "boolean" },
+        diagram: { type: "string" },
         fast: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         "password-delay": { type: "string", default: String(DEFAULT_LOGIN_LIMITS.passwordDelayMs / 1000) },
@@ -96,6 +103,8 @@ export function parseFlags(args: string[], { lessonFlags }: { lessonFlags: boole
       keys: values.keys,
       limits,
       trace: values.trace ?? false,
+      wire: values.wire ?? false,
+      diagram: values.diagram,
       fast: values.fast ?? false,
       protocol: values.protocol,
     },

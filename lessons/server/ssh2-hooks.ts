@@ -1,10 +1,11 @@
 /**
  * The one place that reaches into ssh2's and Node's objects. ssh2 hands a lesson its answers
  * (`accept`, `reject`) and its channels directly, so a layer of the tutorial that wants to see
- * or change them (the login limits, the trace, the refusals, flow control) has no public hook;
+ * or change them (the login limits, the trace, the refusals, flow control, `--wire`) has no public hook;
  * these functions make one each, by wrapping `emit` or a method of that one object, and
- * nothing else in lessons/ does so. `tests/ssh2-hooks.test.ts` checks every assumption
- * made here against the installed ssh2 and fails, naming it, if a release changes one.
+ * nothing else in lessons/ does so. `tests/ssh2-hooks.test.ts` (and, for the hooks of
+ * `--wire`, `tests/ssh2-debug.test.ts`) checks every assumption made here against the
+ * installed ssh2 and fails, naming it, if a release changes one.
  *
  * @example
  * ```ts
@@ -200,4 +201,64 @@ export function coalesceWrites(socket: Socket): void {
     }
     return (write as (...a: unknown[]) => boolean).apply(this, args);
   } as typeof socket.write;
+}
+
+/** The part of ssh2's per-connection Protocol object that `--wire` reaches into (`client._protocol`). */
+interface ProtocolInternals {
+  _debug?: (line: string) => void;
+  _onPayload: (payload: Uint8Array) => unknown;
+  _identRaw: Uint8Array;
+  [method: string]: unknown;
+}
+
+function protocolOf(client: Connection): ProtocolInternals {
+  return (client as unknown as { _protocol: ProtocolInternals })._protocol;
+}
+
+/**
+ * ssh2's debug text for this connection from now on: what its `debug` option would print, one
+ * line per message sent and received among others (ssh2-debug.ts reads them). The lesson builds
+ * its ssh2 Server, so the option is set here, per connection, when the connection is handed
+ * over (after the version lines, before the key exchange). Any debug function already there
+ * still gets every line.
+ */
+export function onDebug(client: Connection, listener: (line: string) => void): void {
+  const protocol = protocolOf(client);
+  const before = protocol._debug;
+  protocol._debug = (line) => {
+    before?.(line);
+    listener(line);
+  };
+}
+
+/**
+ * Each message the client sends once the first key exchange is over, decrypted, just before
+ * ssh2 handles it (and writes its debug line). ssh2 hands every decrypted payload to the
+ * Protocol's `_onPayload`, which each new set of keys takes up afresh.
+ */
+export function onClientPayload(client: Connection, listener: (payload: Uint8Array) => void): void {
+  const protocol = protocolOf(client);
+  const onPayload = protocol._onPayload;
+  protocol._onPayload = (payload) => {
+    listener(payload);
+    return onPayload(payload);
+  };
+}
+
+/** The Protocol methods whose arguments `--wire` shows: what ssh2 sends, with the fields its debug line omits. */
+export type SentCall = "authFailure" | "channelOpenFail" | "channelOpenConfirm";
+
+/** Each call of ssh2's Protocol method `method` (which then sends its message), with its arguments. */
+export function onSend(client: Connection, method: SentCall, listener: (args: unknown[]) => void): void {
+  const protocol = protocolOf(client);
+  const send = protocol[method] as (...args: unknown[]) => unknown;
+  protocol[method] = function (this: unknown, ...args: unknown[]) {
+    listener(args);
+    return send.apply(this, args);
+  };
+}
+
+/** The version line ssh2 sends for this server, without its CR LF (RFC 4253 §4.2). */
+export function serverVersion(client: Connection): string {
+  return new TextDecoder().decode(protocolOf(client)._identRaw);
 }

@@ -20,22 +20,26 @@ import { limitLogins, type LoginLimits } from "./login-limits.ts";
 import { refuseTheRest } from "./refusals.ts";
 import { socketOf } from "./ssh2-hooks.ts";
 import { traceEvents, type TracePrint } from "./trace.ts";
+import { wireMessages, type WireSink } from "./wire.ts";
 
 export interface Layers {
   connections: Connections;
   limits: LoginLimits;
   /** With `--trace`: where each event is printed. */
   trace?: TracePrint;
+  /** With `--wire` (or `--diagram`): where each SSH message is shown. */
+  wire?: WireSink;
   /** More layers, innermost (the tests' observers). */
   extra?: Middleware[];
 }
 
 /** The layers, outermost first. */
-export function tutorialLayers({ connections, limits, trace, extra = [] }: Layers): Middleware[] {
+export function tutorialLayers({ connections, limits, trace, wire, extra = [] }: Layers): Middleware[] {
   return [
     endOnError(), //                          an error ends its own connection, with one log line
     connections.layer(), //                   open connections, login clocks (listen.ts)
     ...(trace ? [traceEvents(trace)] : []), // --trace: every event, named as the articles name them
+    ...(wire ? [wireMessages(wire)] : []), // --wire: every SSH message, named as the RFCs name them
     logLogins(), //                           the login name into the context, one log line per login
     limitLogins(limits), //                   a delay per refused login, and a limit on tries
     refuseTheRest(), //                       exec, sftp, forwarding...: refused with a log line

@@ -29,8 +29,10 @@ import { loadProtocol } from "./load-protocol.ts";
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from "./login-limits.ts";
 import { type ServeFlags, UsageError } from "./options.ts";
 import { tutorialLayers, wrapper } from "./stack.ts";
-import { type TracePrint, tracePrinter } from "./trace.ts";
+import type { TracePrint } from "./trace.ts";
 import { UserError } from "./user-error.ts";
+import { watchers } from "./watchers.ts";
+import type { WireSink } from "./wire.ts";
 
 export interface ServeOptions {
   host: string;
@@ -42,6 +44,8 @@ export interface ServeOptions {
   limits?: Partial<LoginLimits>;
   /** With `--trace`: where each SSH event of each connection is printed. */
   trace?: TracePrint;
+  /** With `--wire` or `--diagram`: where each SSH message of each connection goes. */
+  wire?: WireSink;
   /** `--fast`: the speed tricks of fast.ts. */
   fast?: boolean;
   /** For lesson 7: the Protocol to serve instead of EchoProtocol. */
@@ -69,7 +73,7 @@ export async function serveLesson(lesson: LessonModule, options: ServeOptions): 
   const hostKeys = loadHostKeys(keys); // the same keys the lesson loads (keys.ts reads each once)
   if (options.fast) fastKeys(hostKeys);
   const connections = new Connections(limits, log);
-  const layers = tutorialLayers({ connections, limits, trace: options.trace, extra: options.extra });
+  const layers = tutorialLayers({ connections, limits, trace: options.trace, wire: options.wire, extra: options.extra });
   const setup: Setup = { keys, passwordFile: join(keys, "ssh-passwords"), algorithms: ALGORITHMS, wrap: wrapper(layers, log) };
   const server = lesson.makeServer(setup, options.makeProtocol);
   checkListenPermission(host, port);
@@ -98,7 +102,7 @@ export async function runLesson(lesson: LessonModule, flags: ServeFlags): Promis
     port: flags.port,
     keys,
     limits: flags.limits,
-    trace: flags.trace ? tracePrinter() : undefined,
+    ...watchers(flags, `Lesson ${article.number} (${article.slug})`), // --trace, --wire, --diagram
     fast: flags.fast,
     makeProtocol: custom?.makeProtocol,
   });

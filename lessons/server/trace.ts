@@ -6,7 +6,8 @@
  * never appear.
  *
  * Not shown: requests and channel types that ssh2 refuses by itself before any code of ours
- * sees them (a session channel in lesson 2, an unknown channel type).
+ * sees them (a session channel in lesson 2, an unknown channel type); `--wire` (wire.ts) shows
+ * those, message by message.
  *
  * @example
  * ```ts

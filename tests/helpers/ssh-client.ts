@@ -14,7 +14,7 @@
  */
 import { Buffer } from "node:buffer";
 import ssh2 from "ssh2";
-import type { ClientChannel, PseudoTtyOptions } from "ssh2";
+import type { Algorithms, ClientChannel, PseudoTtyOptions } from "ssh2";
 import { TIMEOUT_MS } from "./lesson-process.ts";
 
 const { Client } = ssh2;
@@ -57,8 +57,8 @@ export interface LogInResult {
   methodsOffered: string[][];
 }
 
-/** Tries one password login; never throws for a refusal. */
-export function tryLogIn(port: number, username = "alice", password = "goodpassword"): Promise<LogInResult> {
+/** Tries one password login; never throws for a refusal. `algorithms` narrows what the client offers. */
+export function tryLogIn(port: number, username = "alice", password = "goodpassword", algorithms?: Algorithms): Promise<LogInResult> {
   const client = new Client();
   const methodsOffered: string[][] = [];
   let triedPassword = false;
@@ -74,6 +74,7 @@ export function tryLogIn(port: number, username = "alice", password = "goodpassw
         port,
         username,
         readyTimeout: TIMEOUT_MS,
+        ...(algorithms ? { algorithms } : {}),
         // Ask with "none" first, as OpenSSH does, then once with the password.
         authHandler(methodsLeft, _partial, next) {
           if (methodsLeft !== null) methodsOffered.push(methodsLeft);
@@ -90,8 +91,8 @@ export function tryLogIn(port: number, username = "alice", password = "goodpassw
 }
 
 /** Logs in, or throws. */
-export async function logIn(port: number, username = "alice", password = "goodpassword"): Promise<Client> {
-  const { client, error } = await tryLogIn(port, username, password);
+export async function logIn(port: number, username = "alice", password = "goodpassword", algorithms?: Algorithms): Promise<Client> {
+  const { client, error } = await tryLogIn(port, username, password, algorithms);
   if (!client) throw error;
   return client;
 }
