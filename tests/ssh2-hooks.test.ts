@@ -13,6 +13,7 @@ import ssh2 from "ssh2";
 import type { Connection, ServerChannel } from "ssh2";
 import { ALGORITHMS } from "../lessons/server/algorithms.ts";
 import {
+  afterPendingWrites,
   coalesceWrites,
   onAuthentication,
   onRequest,
@@ -37,6 +38,8 @@ interface Seen {
   wrote: [string, boolean][];
   exited: (number | string)[];
   sockets: Socket[];
+  /** afterPendingWrites callbacks that came. */
+  flushed: number;
 }
 
 /** A bare ssh2 server (no lesson, no tutorial) whose handler uses every hook. */
@@ -65,6 +68,7 @@ async function hookedServer(seen: Seen): Promise<{ port: number; close(): void }
       onShell(session, (channel: ServerChannel) =>
         watchChannel(channel, {
           received: (data) => seen.received.push(Buffer.from(data).toString()),
+          skip: (data) => String(data) === "skip me",
           wrote: (data, belowLimit) => seen.wrote.push([String(data), belowLimit]),
           exited: (status) => seen.exited.push(status),
         }));
@@ -80,9 +84,13 @@ async function hookedServer(seen: Seen): Promise<{ port: number; close(): void }
       session.on("shell", (acceptShell) => {
         const channel = acceptShell();
         channel.on("data", (data: Buffer) => {
+          channel.write("skip me");
           channel.write(`got ${data}`);
-          channel.exit(0);
-          channel.end();
+          afterPendingWrites(channel, () => {
+            seen.flushed += 1;
+            channel.exit(0);
+            channel.end();
+          });
         });
       });
     });
@@ -94,7 +102,7 @@ async function hookedServer(seen: Seen): Promise<{ port: number; close(): void }
 }
 
 test("every hook sees what it should, and the answers still reach the client", async () => {
-  const seen: Seen = { attempts: [], sessions: 0, requests: [], received: [], wrote: [], exited: [], sockets: [] };
+  const seen: Seen = { attempts: [], sessions: 0, requests: [], received: [], wrote: [], exited: [], sockets: [], flushed: 0 };
   const server = await hookedServer(seen);
   try {
     assert.equal((await tryLogIn(server.port, "alice", "wrong")).client, undefined);
@@ -114,6 +122,7 @@ test("every hook sees what it should, and the answers still reach the client", a
     assert.deepEqual(seen.received, ["hi"], `${CHANGED} a channel's input no longer goes through its push()`);
     assert.deepEqual(seen.wrote, [["got hi", true]], `${CHANGED} channel.write() no longer returns whether the buffer has room`);
     assert.deepEqual(seen.exited, [0], `${CHANGED} channel.exit() is gone or renamed`);
+    assert.equal(seen.flushed, 1, `${CHANGED} an empty write's callback (afterPendingWrites) no longer comes once the writes before it have gone out`);
   } finally {
     server.close();
   }
