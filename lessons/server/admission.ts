@@ -73,6 +73,7 @@ export class Admission {
   #inHandshake = 0;
   #sweep: ReturnType<typeof setTimeout> | undefined;
   #queued = { count: 0, longestMs: 0 }; // since the queue last formed, for the log
+  #closing = false;
 
   constructor(readonly limits: LoginLimits, readonly log: (line: string) => void) {}
 
@@ -108,6 +109,7 @@ export class Admission {
 
   /** A new TCP connection: `start` hands it to ssh2 once it has a slot. */
   arrive(socket: Socket, start: () => void): void {
+    if (this.#closing) return void socket.destroy();
     const from = `[${socket.remoteAddress}:${socket.remotePort}]`;
     socket.on("error", () => {}); // a reset while waiting; once in ssh2, ssh2 reports errors
     if (this.#entries.size >= this.capacity && !this.#makeRoom()) {
@@ -152,6 +154,7 @@ export class Admission {
 
   /** Ends every connection: those not logged in at once, the others with an SSH disconnect. */
   async closeAll(): Promise<void> {
+    this.#closing = true;
     clearTimeout(this.#sweep);
     for (const entry of this.#entries.values()) {
       entry.ended = true;
@@ -169,6 +172,7 @@ export class Admission {
 
   /** Gives free slots to those waiting (those who have spoken first), and frees slots for them. */
   #pump(): void {
+    if (this.#closing) return;
     while (this.#inHandshake < this.limits.maxStartups) {
       const next = this.#waiting.find((entry) => entry.spoke) ??
         (this.#silentInHandshake() < this.silentShare ? this.#waiting[0] : undefined);
