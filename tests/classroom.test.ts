@@ -79,40 +79,54 @@ test("with 300 silent sockets open, a real session logs in at once", { skip: few
   }
 });
 
-test("when the queue is full of clients that have spoken, a newcomer is turned away", async () => {
-  // One slot, so at most 8 connections not logged in: one in the slot, seven waiting.
+test("when the queue is full and none of it has been silent for 3 s, a newcomer is turned away", async () => {
+  // One slot, so at most 16 connections not logged in: one in the slot, fifteen waiting.
   const server = await serveInProcess(protocols, { limits: { maxStartups: 1 }, makeProtocol: () => new QuietEcho() });
   const speakers: RawSocket[] = [];
   try {
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 16; i++) {
       const raw = await RawSocket.connect(server.port);
       raw.socket.write("SSH-2.0-speaker\r\n");
       speakers.push(raw);
     }
-    await eventually(() => server.admission.counts.waitingSpoke === 7, "seven who have spoken waiting");
+    await eventually(() => server.admission.counts.waitingSpoke === 15, "fifteen who have spoken waiting");
     const newcomer = await RawSocket.connect(server.port).catch(() => undefined);
     await newcomer?.closed();
     assert.equal(newcomer?.received.length ?? 0, 0, "not even the SSH version line");
-    assert.ok(server.log.some((line) => /turned away: 8 connections are not logged in yet, and all of them have spoken/.test(line)));
+    assert.ok(server.log.some((line) => /turned away: 16 connections are not logged in yet, none of them silent for 3 s/.test(line)));
   } finally {
     for (const raw of speakers) raw.socket.destroy();
     await server.close();
   }
 });
 
-test("when the queue is full, the waiting socket silent longest makes room", async () => {
+test("when the queue is full, the waiting socket silent longest (3 s or more) makes room", async () => {
+  // One slot, so at most 16 connections not logged in.
   const server = await serveInProcess(protocols, { limits: { maxStartups: 1 }, makeProtocol: () => new QuietEcho() });
   const sockets: RawSocket[] = [];
   try {
-    for (let i = 0; i < 8; i++) sockets.push(await RawSocket.connect(server.port)); // all silent
-    await eventually(() => server.admission.counts.waiting === 7, "seven waiting");
-    // The ninth, a real client: the silent waiter that came first makes room in the queue, and
-    // the silent one in the slot makes room there once it has said nothing for 3 s.
-    await echoSessionWorks(server.port);
-    assert.ok(server.log.some((line) => /sent nothing for [\d.]+ s while waiting, and the queue is full; disconnected to make room/.test(line)));
+    // A silent one takes the slot; fourteen more wait, silent too.
+    for (let i = 0; i < 15; i++) sockets.push(await RawSocket.connect(server.port));
+    await eventually(() => server.admission.counts.waiting === 14, "fourteen waiting");
+    // One that speaks waits for the slot: after 3 s of silence its holder goes, and the
+    // fourteen waiting have been silent that long too.
+    const speaker = await RawSocket.connect(server.port);
+    speaker.socket.write("SSH-2.0-speaker\r\n");
+    await speaker.versionLine();
+    await sockets[0].closed();
     assert.ok(server.log.some((line) => /sent nothing for 3 s while others waited; disconnected to make room/.test(line)));
-    await eventually(() => sockets[0].socket.destroyed && sockets[1].socket.destroyed, "the two silent sockets that came first closed");
-    assert.equal(sockets.filter((raw) => raw.socket.destroyed).length, 2);
+    sockets.push(await RawSocket.connect(server.port)); // the queue is full: 16
+    await eventually(() => server.admission.counts.waiting === 15, "fifteen waiting");
+    // The newcomer, a real client: the silent waiter that came first makes room for it...
+    const session = echoSessionWorks(server.port);
+    const madeRoom = /sent nothing for [3-9]\.\d s while waiting, and the queue is full; disconnected to make room/;
+    await eventually(() => server.log.some((line) => madeRoom.test(line)), "a silent waiter making room");
+    await sockets[1].closed();
+    // ...and once the slot is free, it has spoken, so it goes before the silent ones.
+    await eventually(() => server.admission.counts.waitingSpoke === 1, "the newcomer's version line");
+    speaker.socket.destroy();
+    await session;
+    assert.equal(sockets.filter((raw) => raw.socket.destroyed).length, 2, "the two that came first, and no other");
   } finally {
     for (const raw of sockets) raw.socket.destroy();
     await server.close();

@@ -9,7 +9,7 @@
  *   leaves its slot for the password prompt, where a student may type for a while.
  * - **The queue.** Everyone else waits, in arrival order, before any SSH work: the server says
  *   nothing to them yet. Not logged in at all (waiting, in a slot or at the prompt) may be at
- *   most {@link WAITING_PER_SLOT} × `maxStartups` connections (512 by default), each with its
+ *   most {@link WAITING_PER_SLOT} × `maxStartups` connections (1024 by default), each with its
  *   own deadline: the login grace, counted from its arrival.
  * - **Silence is not a student.** A real SSH client sends its version line within milliseconds
  *   of connecting, so the first byte sorts the queue: connections that have spoken get the
@@ -18,8 +18,9 @@
  *   at most half of the slots, so the other half is always there for real clients. When the
  *   slots are full and someone who has spoken waits, a slot holder that has sent nothing for
  *   {@link SILENCE_MS} goes first, then one stuck in its handshake for {@link STALL_MS}.
- *   When the queue itself is full, the waiting connection that has been silent longest makes
- *   room for the newcomer; if everyone waiting has spoken, the newcomer is turned away.
+ *   When the queue itself is full, the waiting connection that has been silent longest (at
+ *   least {@link SILENCE_MS}) makes room for the newcomer; if there is none, the newcomer is
+ *   turned away.
  *
  * @example
  * ```ts
@@ -42,7 +43,7 @@ export const SILENCE_MS = 3000;
 /** A slot holder still in its key exchange after this long goes next when others wait. */
 export const STALL_MS = 10_000;
 /** How many connections may be not yet logged in, per handshake slot. */
-export const WAITING_PER_SLOT = 8;
+export const WAITING_PER_SLOT = 16;
 
 type Stage = "waiting" | "handshake" | "prompt";
 
@@ -113,7 +114,7 @@ export class Admission {
     const from = `[${socket.remoteAddress}:${socket.remotePort}]`;
     socket.on("error", () => {}); // a reset while waiting; once in ssh2, ssh2 reports errors
     if (this.#entries.size >= this.capacity && !this.#makeRoom()) {
-      this.log(`${from} turned away: ${this.#entries.size} connections are not logged in yet, and all of them have spoken`);
+      this.log(`${from} turned away: ${this.#entries.size} connections are not logged in yet, none of them silent for ${SILENCE_MS / 1000} s`);
       socket.destroy();
       return;
     }
@@ -236,10 +237,14 @@ export class Admission {
     }
   }
 
-  /** The queue is full: the waiting connection silent longest makes room. False if all have spoken. */
+  /**
+   * The queue is full: the waiting connection silent longest makes room, if it has been silent
+   * for {@link SILENCE_MS} (one that just arrived may have its version line on the way). False
+   * if there is none.
+   */
   #makeRoom(): boolean {
     const silent = this.#waiting.find((entry) => !entry.spoke);
-    if (!silent) return false;
+    if (!silent || performance.now() - silent.arrived < SILENCE_MS) return false;
     const seconds = ((performance.now() - silent.arrived) / 1000).toFixed(1);
     this.#end(silent, `sent nothing for ${seconds} s while waiting, and the queue is full; disconnected to make room`, false);
     return true;

@@ -35,7 +35,7 @@ Limits (the README's "Security" section says why these defaults):
       --max-auth-tries <n>   refused logins before disconnecting (default 6, as sshd)
       --login-grace <s>      time allowed to log in (default 120, as sshd)
       --max-startups <n>     connections in the SSH handshake at once; more wait their turn
-                             (default 64; at most 8 times as many not yet logged in)`;
+                             (default 64; at most 16 times as many not yet logged in)`;
 
 /** How to serve a lesson, from the flags. */
 export interface ServeFlags {
