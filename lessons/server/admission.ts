@@ -38,7 +38,7 @@ import type { Middleware } from "./lesson.ts";
 import type { LoginLimits } from "./login-limits.ts";
 import { socketOf } from "./ssh2-hooks.ts";
 
-/** A slot holder that has sent nothing for this long goes first when others wait. */
+/** A connection that has sent nothing for this long goes first: from a slot when others wait, or from a full queue. */
 export const SILENCE_MS = 3000;
 /** A slot holder still in its key exchange after this long goes next when others wait. */
 export const STALL_MS = 10_000;
