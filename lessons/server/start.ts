@@ -73,17 +73,17 @@ export async function serveLesson(lesson: LessonModule, options: ServeOptions): 
   if (!existsSync(keys)) throw new UserError(`${keys}: no such folder (it should hold ssh-passwords and the host key)`);
   const hostKeys = loadHostKeys(keys); // the same keys the lesson loads (keys.ts reads each once)
   if (options.fast) fastKeys(hostKeys);
-  const connections = new Admission(limits, log);
+  const admission = new Admission(limits, log);
   const { classPassword } = options;
-  const layers = tutorialLayers({ connections, limits, trace: options.trace, extra: options.extra, classLogins: classPassword !== undefined });
+  const layers = tutorialLayers({ connections: admission, limits, trace: options.trace, extra: options.extra, classLogins: classPassword !== undefined });
   const path = join(keys, "ssh-passwords");
   // The lessons read this with readPasswordFile: the class password rides along with the path.
   const passwordFile = classPassword === undefined ? path : { path, classPassword };
   const setup: Setup = { keys, passwordFile, algorithms: ALGORITHMS, wrap: wrapper(layers, log) };
   const server = lesson.makeServer(setup, options.makeProtocol);
   checkListenPermission(host, port);
-  const listener = await listen(server, connections, { host, port, prepare: options.fast ? fastSocket : undefined });
-  return { address: listener.address, hostKeys, admission: connections, close: () => listener.close() };
+  const listener = await listen(server, admission, { host, port, prepare: options.fast ? fastSocket : undefined });
+  return { address: listener.address, hostKeys, admission, close: () => listener.close() };
 }
 
 /**
