@@ -2,7 +2,8 @@
  * The benchmark: how many students, how fast, how much memory. It starts the lesson's server
  * in a process of its own (or measures any SSH echo server given with --target) and drives it
  * from this process with ssh2 clients, on loopback. Each figure is taken over several rounds
- * and reported as its median and range; the server's CPU and memory come from /proc.
+ * and reported as its median and range; the server's CPU and memory come from /proc. Then the
+ * classroom (bench/classroom.ts): a class connecting at once, silent sockets, the chat room.
  *
  *   npm run bench                       the full run (about two minutes)
  *   npm run bench -- --quick            a small run, in seconds
@@ -23,6 +24,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { CLASSROOM_PLANS, classroomTable, measureClassroom } from "./classroom.ts";
 import { inParallel, openSession, paste, type Session, type Target } from "./load.ts";
 import { cpuMsOf, rssKbOf, type ServerProcess, startServer } from "./server-process.ts";
 import { percentile, type Summary, summarize } from "./stats.ts";
@@ -334,10 +336,16 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all(started.map((server) => server.stop()));
   }
+  // ---- the classroom (issue 13): bench/classroom.ts, ours only, as a teacher starts it ----
+  const classroom = values.target ? undefined : await measureClassroom(
+    [process.execPath, "--import", "tsx", "tutorial.ts", "--lesson", "protocols", "--port", "0"], ROOT,
+    CLASSROOM_PLANS[values.quick ? "quick" : "full"], (text) => console.error(`  ${text}`));
+  // ---- end of the classroom ----
   const machine = `${process.platform} ${process.arch}, ${(await import("node:os")).cpus().length} cores, Node ${process.version}`;
   console.log(`\n${machine}; ${values.quick ? "--quick" : "full run"}, ${plan.rounds} rounds each\n`);
   console.log(table(measured, plan, twistedFigures));
-  writeFileSync(values.json, JSON.stringify({ machine, plan, figures: measured }, null, 2) + "\n");
+  if (classroom) console.log(`\n${classroomTable(classroom, fmt, show)}`);
+  writeFileSync(values.json, JSON.stringify({ machine, plan, figures: measured, classroom }, null, 2) + "\n");
   console.log(`\nEvery number: ${values.json}`);
 }
 

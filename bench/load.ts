@@ -55,7 +55,7 @@ export function openSession(target: Target): Promise<Session> {
   client.on("handshake", (agreed) => (cipher = agreed.cs.cipher));
   const ready = new Promise<void>((resolve, reject) => {
     client.once("ready", () => resolve());
-    client.once("error", reject);
+    client.on("error", reject); // every error: a second one (a reset after a refusal) must not crash the load
   });
   client.connect({ host: target.host, port: target.port, username: target.user, password: target.password });
   (client as unknown as { setNoDelay(on: boolean): void }).setNoDelay(true);

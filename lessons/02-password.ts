@@ -8,7 +8,10 @@
  * line (the article's `FilePasswordDB("ssh-passwords")`, registered with the Portal). The
  * demo users are alice (goodpassword), bob (badpassword: that *is* his password) and
  * jpcalderone (supersecretpassword). A wrong password or an unknown user is refused, and
- * only the "password" method is offered back.
+ * only the "password" method is offered back. In a classroom, `--class-password <word>` lets
+ * every student in under their own name with that word: the tutorial hands it to
+ * `readPasswordFile` with the file's path (`setup.passwordFile`), as a second checker on the
+ * Portal (lessons/twisted/passwords.ts); this code stays as it is.
  *
  * Once you are in, there is still nothing to do. In Twisted the Portal asks the Realm for an
  * avatar (`requestAvatar` returns a `ConchUser`), and the avatar's `channelLookup` says which

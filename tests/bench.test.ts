@@ -26,7 +26,7 @@ test("npm run bench -- --quick measures every figure", { skip: UNDER_DENO && "th
     const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
     const code = await new Promise((resolve) => child.once("close", resolve)).finally(() => clearTimeout(timer));
     assert.equal(code, 0, output);
-    const { figures } = JSON.parse(readFileSync(json, "utf8"));
+    const { figures, classroom } = JSON.parse(readFileSync(json, "utf8"));
     const [ours] = figures;
     assert.deepEqual(Object.keys(ours.setup), ["1", "20"]);
     assert.ok(ours.setup["20"].cpuMsPerSession.median > 0);
@@ -34,6 +34,10 @@ test("npm run bench -- --quick measures every figure", { skip: UNDER_DENO && "th
     assert.ok(ours.paste["1"].mbPerSecond.median > 0);
     assert.ok(ours.memory.kbPerIdleSession !== undefined);
     assert.match(output, /memory: KB per idle session/);
+    assert.equal(classroom.atOnce.served, classroom.plan.class);
+    assert.ok(classroom.silentThenStudent.loginMs.median > 0);
+    assert.ok(classroom.chat.p99Ms > 0);
+    assert.match(output, /chat room, \d+ members: one line to the others, ms p50 \/ p99/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -172,21 +172,41 @@ test("a client that never logs in is cut off after the grace time", async () => 
   await echoSessionWorks(server.port);
 });
 
-test("beyond 8 connections still logging in, new ones are refused before any SSH", async () => {
+test("beyond 8 connections in the handshake, new ones wait their turn instead of being refused", async () => {
   const crowded = await startLesson("protocols", ["--max-startups", "8"]);
   try {
-    const waiting = await Promise.all(Array.from({ length: 8 }, () => RawSocket.connect(crowded.port)));
-    await Promise.all(waiting.map((raw) => raw.versionLine()));
-    // The refusal may even come before the connection is reported as made.
-    const bytesReceived = await RawSocket.connect(crowded.port).then(
-      async (refused) => (await refused.closed(), refused.received.length),
-      () => 0,
-    );
-    assert.equal(bytesReceived, 0, "not even the SSH version line");
-    await crowded.stderr.waitFor(/refused: 8 connections are still logging in/);
-    for (const raw of waiting) raw.socket.destroy();
-    await crowded.stderr.waitFor(/left without logging in/, 8); // the server has let them go
+    // Eight that say their version line and then stall hold every slot.
+    const stalled = await Promise.all(Array.from({ length: 8 }, () => RawSocket.connect(crowded.port)));
+    for (const raw of stalled) raw.socket.write("SSH-2.0-stalled\r\n");
+    await Promise.all(stalled.map((raw) => raw.versionLine()));
+    const waiting = await RawSocket.connect(crowded.port);
+    waiting.socket.write("SSH-2.0-patient\r\n");
+    await crowded.stderr.waitFor(/connections are waiting their turn \(8 of 8 handshake slots in use\)/);
+    assert.equal(waiting.received.length, 0, "no SSH before its turn");
+    stalled[0].socket.destroy();
+    assert.match(await waiting.versionLine(), /^SSH-2\.0-/); // its turn came
+    for (const raw of [...stalled, waiting]) raw.socket.destroy();
+    await crowded.stderr.waitFor(/left without logging in/, 9);
     await echoSessionWorks(crowded.port);
+  } finally {
+    await crowded.stop();
+  }
+});
+
+test("silence is not a student: a silent slot holder makes room after 3 s for one that has spoken", async () => {
+  // Two slots: a silent socket may hold one of them (half), a stalled client the other.
+  const crowded = await startLesson("protocols", ["--max-startups", "2"]);
+  try {
+    const silent = await RawSocket.connect(crowded.port);
+    await silent.versionLine(); // it got a slot, and says nothing back
+    const stalled = await RawSocket.connect(crowded.port);
+    stalled.socket.write("SSH-2.0-stalled\r\n");
+    await stalled.versionLine();
+    await echoSessionWorks(crowded.port); // waits until the silent one is sent away
+    await crowded.stderr.waitFor(/sent nothing for 3 s while others waited; disconnected to make room/);
+    await silent.closed();
+    assert.ok(!stalled.socket.destroyed, "the stalled one has spoken: the login grace bounds it, not this rule");
+    stalled.socket.destroy();
   } finally {
     await crowded.stop();
   }

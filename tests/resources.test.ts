@@ -16,7 +16,7 @@ test("500 sessions open at the same time are all served", async () => {
   const server = await startLesson("protocols");
   const clients: Awaited<ReturnType<typeof logIn>>[] = [];
   try {
-    // 50 logging in at a time: under the server's limit of 64 connections still logging in.
+    // 50 logging in at a time (200 at the same moment: tests/classroom.test.ts).
     await inParallel(500, 50, async (index) => {
       const client = await logIn(server.port);
       clients.push(client);

@@ -13,6 +13,7 @@ import ssh2 from "ssh2";
 import type { Connection, ServerChannel } from "ssh2";
 import { ALGORITHMS } from "../lessons/server/algorithms.ts";
 import {
+  afterPendingWrites,
   coalesceWrites,
   onAuthentication,
   onDisconnectSent,
@@ -39,6 +40,8 @@ interface Seen {
   exited: (number | string)[];
   sockets: Socket[];
   disconnects: (number | undefined)[];
+  /** afterPendingWrites callbacks that came. */
+  flushed: number;
 }
 
 /** A bare ssh2 server (no lesson, no tutorial) whose handler uses every hook. */
@@ -68,6 +71,7 @@ async function hookedServer(seen: Seen): Promise<{ port: number; close(): void }
       onShell(session, (channel: ServerChannel) =>
         watchChannel(channel, {
           received: (data) => seen.received.push(Buffer.from(data).toString()),
+          skip: (data) => String(data) === "skip me",
           wrote: (data, belowLimit) => seen.wrote.push([String(data), belowLimit]),
           exited: (status) => seen.exited.push(status),
         }));
@@ -83,10 +87,14 @@ async function hookedServer(seen: Seen): Promise<{ port: number; close(): void }
       session.on("shell", (acceptShell) => {
         const channel = acceptShell();
         channel.on("data", (data: Buffer) => {
+          channel.write("skip me");
           channel.write(`got ${data}`);
-          channel.exit(0);
-          channel.end();
-          client.end(); // the server ends the connection: a DISCONNECT by application (11)
+          afterPendingWrites(channel, () => {
+            seen.flushed += 1;
+            channel.exit(0);
+            channel.end();
+            client.end(); // the server ends the connection: a DISCONNECT by application (11)
+          });
         });
       });
     });
@@ -98,7 +106,7 @@ async function hookedServer(seen: Seen): Promise<{ port: number; close(): void }
 }
 
 test("every hook sees what it should, and the answers still reach the client", async () => {
-  const seen: Seen = { attempts: [], sessions: 0, requests: [], received: [], wrote: [], exited: [], sockets: [], disconnects: [] };
+  const seen: Seen = { attempts: [], sessions: 0, requests: [], received: [], wrote: [], exited: [], sockets: [], disconnects: [], flushed: 0 };
   const server = await hookedServer(seen);
   try {
     assert.equal((await tryLogIn(server.port, "alice", "wrong")).client, undefined);
@@ -120,6 +128,7 @@ test("every hook sees what it should, and the answers still reach the client", a
     assert.deepEqual(seen.exited, [0], `${CHANGED} channel.exit() is gone or renamed`);
     await eventually(() => seen.disconnects.length > 0, "the server's DISCONNECT");
     assert.deepEqual(seen.disconnects, [11], `${CHANGED} Connection._protocol.disconnect(reason) no longer sends the DISCONNECT`);
+    assert.equal(seen.flushed, 1, `${CHANGED} an empty write's callback (afterPendingWrites) no longer comes once the writes before it have gone out`);
   } finally {
     server.close();
   }

@@ -22,6 +22,7 @@
  * @module
  */
 import type { Algorithms, ClientInfo, Connection, Server } from "ssh2";
+import type { PasswordSource } from "../twisted/passwords.ts";
 import type { Address, Protocol } from "../twisted/protocol.ts";
 
 /** Which article a lesson tells: printed when its server starts. */
@@ -63,8 +64,11 @@ export type Middleware = (next: Handler) => Handler;
 export interface Setup {
   /** The folder holding the host keys (`--keys`, default `keys/`). */
   keys: string;
-  /** The password file in that folder, `ssh-passwords`. */
-  passwordFile: string;
+  /**
+   * The password file in that folder, `ssh-passwords`, for `readPasswordFile`; with
+   * `--class-password`, its path and the class word, which `readPasswordFile` checks as well.
+   */
+  passwordFile: PasswordSource;
   /** The algorithms to offer (ssh2's `algorithms`): see algorithms.ts. */
   algorithms: Algorithms;
   /** Wraps the lesson's handler in the tutorial's layers; the result is ssh2's connection listener. */

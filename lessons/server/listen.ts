@@ -1,104 +1,27 @@
 /**
  * Listening: the counterpart of Twisted's `reactor.listenTCP(2022, factory)`. We accept the
- * TCP connections ourselves and hand each to the lesson's ssh2 Server, to refuse extra ones
- * before any crypto work (`maxStartups`) and to time the login from the first byte
- * (`loginGraceMs`: a client may never send a valid SSH version line). Closing ends every
- * open connection.
+ * TCP connections ourselves and hand each to the lesson's ssh2 Server when admission.ts gives
+ * it a turn: before any SSH work a connection may wait in a queue, and its login is timed from
+ * its arrival (`loginGraceMs`: a client may never send a valid SSH version line). Closing ends
+ * every open connection.
  *
  * @example
  * ```ts
- * import { Connections, listen } from "./listen.ts";
- * const connections = new Connections(DEFAULT_LOGIN_LIMITS, console.error);
- * // ... server = lesson.makeServer(setup) with connections.layer() among the layers ...
- * const listener = await listen(server, connections, { host: "127.0.0.1", port: 2022 });
+ * import { Admission } from "./admission.ts";
+ * import { listen } from "./listen.ts";
+ * const admission = new Admission(DEFAULT_LOGIN_LIMITS, console.error);
+ * // ... server = lesson.makeServer(setup) with admission.layer() among the layers ...
+ * const listener = await listen(server, admission, { host: "127.0.0.1", port: 2022 });
  * await listener.close();
  * ```
  * @module
  */
 import { createServer } from "node:net";
 import type { Server as NetServer, Socket } from "node:net";
-import type { Connection, Server } from "ssh2";
+import type { Server } from "ssh2";
 import type { Address } from "../twisted/protocol.ts";
-import type { Middleware } from "./lesson.ts";
-import type { LoginLimits } from "./login-limits.ts";
-import { endConnection } from "./connections.ts";
-import { onDisconnectSent, socketOf } from "./ssh2-hooks.ts";
+import type { Admission } from "./admission.ts";
 import { UserError } from "./user-error.ts";
-
-/** SSH_MSG_DISCONNECT reasons (RFC 4253 §11.1) that ssh2's server sends by itself. */
-const DISCONNECT_REASONS: Record<number, string> = { 2: "protocol error", 3: "key exchange failed", 7: "service not available" };
-const BY_APPLICATION = 11;
-
-/** The open connections, and the sockets still logging in (each with its login clock). */
-export class Connections {
-  readonly open = new Set<Connection>();
-  readonly loggingIn = new Map<Socket, () => void>(); // socket → stop its clock
-  /**
-   * How the server ended a socket before its login, if it did: "explained" when a log line
-   * already says why (an error, the grace timer, our own end()), else the reason ssh2 gave in
-   * the DISCONNECT it sent by itself.
-   */
-  readonly #endings = new WeakMap<Socket, string>();
-
-  constructor(readonly limits: LoginLimits, readonly log: (line: string) => void) {}
-
-  /** The layer that tells this list about each SSH connection: open, logged in, closed. */
-  layer(): Middleware {
-    return (next) => (client, context) => {
-      this.open.add(client);
-      const socket = socketOf(client);
-      client.on("error", () => this.#endings.set(socket, "explained")); // endOnError logs it
-      onDisconnectSent(client, (reason) => {
-        if (this.#endings.has(socket)) return;
-        const byUs = reason === undefined || reason === BY_APPLICATION;
-        this.#endings.set(socket, byUs ? "explained" : DISCONNECT_REASONS[reason] ?? `SSH disconnect reason ${reason}`);
-      });
-      client.once("ready", () => this.loggingIn.get(socket)?.());
-      client.once("close", () => this.open.delete(client));
-      next(client, context);
-    };
-  }
-
-  /** Starts a new TCP connection's login clock; false if too many are logging in already. */
-  admit(socket: Socket): boolean {
-    const from = `[${socket.remoteAddress}:${socket.remotePort}]`;
-    if (this.loggingIn.size >= this.limits.maxStartups) {
-      this.log(`${from} refused: ${this.loggingIn.size} connections are still logging in`);
-      return false;
-    }
-    const grace = setTimeout(() => {
-      this.#endings.set(socket, "explained");
-      this.log(`${from} did not log in within ${this.limits.loginGraceMs / 1000} s; disconnecting`);
-      socket.destroy();
-    }, this.limits.loginGraceMs);
-    const stopClock = () => {
-      clearTimeout(grace);
-      this.loggingIn.delete(socket);
-    };
-    this.loggingIn.set(socket, stopClock);
-    socket.once("close", () => {
-      const ending = this.#endings.get(socket);
-      if (this.loggingIn.has(socket) && ending !== "explained") {
-        this.log(`${from} ${ending === undefined ? "left without logging in" : `cut off by ssh2 before logging in: ${ending}`}`);
-      }
-      stopClock();
-    });
-    return true;
-  }
-
-  /** Ends every connection: those still logging in at once, the others with an SSH disconnect. */
-  async closeAll(): Promise<void> {
-    for (const socket of this.loggingIn.keys()) socket.destroy();
-    await Promise.all([...this.open].map((client) =>
-      new Promise<void>((resolve) => {
-        client.once("close", () => resolve());
-        endConnection(client);
-        // A client that never answers the disconnect is cut off after a second.
-        setTimeout(() => socketOf(client).destroy(), 1000).unref();
-      })
-    ));
-  }
-}
 
 export interface Listener {
   /** The address actually bound (the real port when 0 was asked for). */
@@ -108,33 +31,53 @@ export interface Listener {
 }
 
 /**
- * Listens on `host:port` and hands each admitted socket to `server`; `prepare` sees each
- * socket first (fast.ts). Rejects with a {@link UserError} when the address can't be bound.
+ * Listens on `host:port` and hands each socket to `server` when `admission` says it may start;
+ * `prepare` sees each socket first (fast.ts). Rejects with a {@link UserError} when the address
+ * can't be bound.
  */
 export function listen(
   server: Server,
-  connections: Connections,
+  admission: Admission,
   { host, port, prepare }: { host: string; port: number; prepare?: (socket: Socket) => void },
 ): Promise<Listener> {
   const listener: NetServer = createServer((socket) => {
-    if (!connections.admit(socket)) return void socket.destroy();
-    prepare?.(socket);
-    server.injectSocket(socket);
+    admission.arrive(socket, () => {
+      prepare?.(socket);
+      server.injectSocket(socket);
+    });
   });
   return new Promise((resolve, reject) => {
     listener.once("error", (error: NodeJS.ErrnoException) => reject(bindError(error, host, port)));
     listener.listen(port, host, () => {
-      listener.on("error", (error: Error) => connections.log(`server: ${error.message}`));
+      listener.on("error", acceptError(admission.log));
       const bound = listener.address() as { address: string; port: number };
       resolve({
         address: { type: "TCP", host: bound.address, port: bound.port },
         close: async () => {
           const closed = new Promise<void>((done) => listener.close(() => done()));
-          await Promise.all([closed, connections.closeAll()]);
+          await Promise.all([closed, admission.closeAll()]);
         },
       });
     });
   });
+}
+
+/**
+ * A connection the kernel could not hand us. Out of file descriptors (`ulimit -n`; the README's
+ * "Security" section) is the one to expect in a crowd: said once a second, not per connection.
+ */
+function acceptError(log: (line: string) => void): (error: NodeJS.ErrnoException) => void {
+  let lastMs = -Infinity;
+  let missed = 0;
+  return (error) => {
+    const tooMany = error.code === "EMFILE" || error.code === "ENFILE";
+    if (!tooMany) return log(`server: ${error.message}`);
+    missed++;
+    if (performance.now() - lastMs < 1000) return;
+    lastMs = performance.now();
+    log(`server: out of file descriptors (${error.code}): ${missed} connection(s) turned away; raise the limit (ulimit -n) or lower --max-startups`);
+    missed = 0;
+  };
 }
 
 function bindError(error: NodeJS.ErrnoException, host: string, port: number): Error {

@@ -5,8 +5,9 @@
  * - each refused password costs a delay before the answer (Twisted: 1 s, `passwordDelay`);
  * - after `maxAuthTries` refused attempts the connection is cut (sshd: MaxAuthTries 6);
  * - a connection that has not logged in after `loginGraceMs` is cut (sshd: LoginGraceTime 120 s);
- * - at most `maxStartups` connections may be logging in at once (sshd: MaxStartups 10:30:100).
- * The last two are kept by listen.ts, which sees connections before SSH does.
+ * - at most `maxStartups` connections are in the SSH handshake at once; more wait their turn
+ *   (sshd: MaxStartups 10:30:100, which refuses them instead).
+ * The last two are kept by admission.ts, which sees connections before SSH does.
  *
  * The lessons only decide who may log in; this layer wraps their answers. Every refused attempt
  * is logged with the user name (the connection's log tag carries the address); never the password.
@@ -18,6 +19,7 @@
  * ```
  * @module
  */
+import { isLoginName } from "../twisted/passwords.ts";
 import type { Middleware } from "./lesson.ts";
 import { onAuthentication } from "./ssh2-hooks.ts";
 
@@ -28,7 +30,7 @@ export interface LoginLimits {
   maxAuthTries: number;
   /** How long a connection may take to log in, in ms. */
   loginGraceMs: number;
-  /** How many connections may be not yet logged in at once; more are refused on sight. */
+  /** How many connections may be in the SSH handshake at once; more wait (admission.ts). */
   maxStartups: number;
 }
 
@@ -39,8 +41,11 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
   maxStartups: 64,
 };
 
-/** The delay and the attempt limit on each connection's logins; each refusal logged. */
-export function limitLogins(limits: LoginLimits): Middleware {
+/**
+ * The delay and the attempt limit on each connection's logins; each refusal logged. With
+ * `classLogins` (`--class-password`), the line says when the name is no valid login name.
+ */
+export function limitLogins(limits: LoginLimits, classLogins = false): Middleware {
   return (next) => (client, context) => {
     let failures = 0;
     let closed = false;
@@ -51,7 +56,8 @@ export function limitLogins(limits: LoginLimits): Middleware {
         // OpenSSH starts with "none" just to learn the methods; that is not a try.
         if (attempt.method === "none") return reject(...methods);
         failures += 1;
-        context.log(`${attempt.method} login refused for ${JSON.stringify(attempt.username)} (${failures} of ${limits.maxAuthTries})`);
+        const why = classLogins && !isLoginName(attempt.username) ? ": not a valid login name (letters, digits, _ or -, up to 32)" : "";
+        context.log(`${attempt.method} login refused for ${JSON.stringify(attempt.username)} (${failures} of ${limits.maxAuthTries})${why}`);
         if (failures >= limits.maxAuthTries) {
           context.log("too many refused logins; disconnecting");
           client.end();

@@ -21,6 +21,8 @@ export class UsageError extends UserError {}
 
 export const SERVER_FLAGS = `  -p, --port <port>    TCP port to listen on (default 2022, as in the articles; 0 = any free port)
       --host <addr>    address to listen on (default 127.0.0.1: only this machine)
+      --class-password <word>  a classroom: any login name (letters, digits, _ and -, up to 32)
+                       logs in with this word, besides the users of ssh-passwords
       --keys <dir>     where the host key and ssh-passwords live (default: keys/ in this repository)
       --protocol <module>  with lesson 7: serve the Protocol your module exports instead of
                        EchoProtocol (e.g. lessons/protocols/chat-room.ts)
@@ -34,13 +36,16 @@ Limits (the README's "Security" section says why these defaults):
       --password-delay <s>   wait before refusing a password (default 1, as Twisted)
       --max-auth-tries <n>   refused logins before disconnecting (default 6, as sshd)
       --login-grace <s>      time allowed to log in (default 120, as sshd)
-      --max-startups <n>     connections that may be logging in at once (default 64)`;
+      --max-startups <n>     connections in the SSH handshake at once; more wait their turn
+                             (default 64; at most 16 times as many not yet logged in)`;
 
 /** How to serve a lesson, from the flags. */
 export interface ServeFlags {
   host: string;
   port: number;
   keys: string;
+  /** `--class-password`: a word any valid login name may log in with. */
+  classPassword?: string;
   limits: LoginLimits;
   trace: boolean;
   /** `--wire`, and `--diagram <file>`: the SSH messages (wire.ts, diagram.ts). */
@@ -69,6 +74,7 @@ export function parseFlags(args: string[], { lessonFlags }: { lessonFlags: boole
         ...(lessonFlags ? { lesson: { type: "string", short: "l" }, list: { type: "boolean" } } as const : {}),
         port: { type: "string", short: "p", default: "2022" },
         host: { type: "string", default: "127.0.0.1" },
+        "class-password": { type: "string" },
         keys: { type: "string", default: DEFAULT_KEYS },
         protocol: { type: "string" },
         trace: { type: "boolean" },
@@ -90,6 +96,7 @@ export function parseFlags(args: string[], { lessonFlags }: { lessonFlags: boole
     throw new UsageError(`--port ${JSON.stringify(values.port)} is not a port number (0 to 65535)`);
   }
   if (values.host.trim() === "") throw new UsageError("--host is empty (try --host 127.0.0.1)");
+  if (values["class-password"] === "") throw new UsageError("--class-password is empty (give the word the class will type)");
   const limits: LoginLimits = {
     passwordDelayMs: number("--password-delay", values["password-delay"], 0) * 1000,
     maxAuthTries: number("--max-auth-tries", values["max-auth-tries"], 1, true),
@@ -101,6 +108,7 @@ export function parseFlags(args: string[], { lessonFlags }: { lessonFlags: boole
       host: values.host,
       port: Number(values.port),
       keys: values.keys,
+      classPassword: values["class-password"],
       limits,
       trace: values.trace ?? false,
       wire: values.wire ?? false,

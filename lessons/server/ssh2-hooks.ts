@@ -110,6 +110,8 @@ export function onShell(session: Session, watch: (channel: ServerChannel) => voi
 export interface ChannelWatch {
   /** A chunk of the client's data, as ssh2 hands it to the channel (before "data" listeners). */
   received?(data: Uint8Array): void;
+  /** A write by the lesson, before the channel takes it: true skips it (the lesson's write returns true). */
+  skip?(data: string | Uint8Array): boolean;
   /** A write by the lesson, and whether the channel took it without going over its buffer. */
   wrote?(data: string | Uint8Array, belowLimit: boolean): void;
   /** exit-status (a number) or exit-signal (a name), before it is sent. */
@@ -126,11 +128,13 @@ export function watchChannel(channel: ServerChannel, watch: ChannelWatch): void 
       return push.call(this, chunk, ...rest);
     };
   }
-  if (watch.wrote) {
+  if (watch.wrote || watch.skip) {
     const write = raw.write;
     raw.write = function (this: unknown, data: unknown, ...rest: unknown[]) {
+      const text = typeof data === "string" || data instanceof Uint8Array;
+      if (text && watch.skip?.(data)) return true;
       const belowLimit = write.call(this, data, ...rest) as boolean;
-      if (typeof data === "string" || data instanceof Uint8Array) watch.wrote!(data, belowLimit);
+      if (text) watch.wrote?.(data, belowLimit);
       return belowLimit;
     };
   }
@@ -141,6 +145,16 @@ export function watchChannel(channel: ServerChannel, watch: ChannelWatch): void 
       return exit.apply(this, args);
     };
   }
+}
+
+/**
+ * Calls `callback` once everything written to the channel so far has gone out (into the
+ * client's window): an empty write, past every watcher, whose callback ssh2 calls in turn.
+ */
+export function afterPendingWrites(channel: ServerChannel, callback: () => void): void {
+  if (!channel.writable) return; // ended: nothing more goes out
+  const write = Object.getPrototypeOf(channel).write as (data: Uint8Array, done: () => void) => boolean;
+  write.call(channel, new Uint8Array(0), callback);
 }
 
 /** The TCP socket under an ssh2 connection (ssh2 keeps it as `_sock`). */

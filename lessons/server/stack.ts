@@ -12,10 +12,10 @@
  * ```
  * @module
  */
+import type { Admission } from "./admission.ts";
 import { endOnError, logLogins } from "./connections.ts";
 import { flowControl } from "./flow-control.ts";
 import type { Handler, Middleware, Setup } from "./lesson.ts";
-import type { Connections } from "./listen.ts";
 import { limitLogins, type LoginLimits } from "./login-limits.ts";
 import { refuseTheRest } from "./refusals.ts";
 import { socketOf } from "./ssh2-hooks.ts";
@@ -23,7 +23,7 @@ import { traceEvents, type TracePrint } from "./trace.ts";
 import { wireMessages, type WireSink } from "./wire.ts";
 
 export interface Layers {
-  connections: Connections;
+  connections: Admission;
   limits: LoginLimits;
   /** With `--trace`: where each event is printed. */
   trace?: TracePrint;
@@ -31,17 +31,19 @@ export interface Layers {
   wire?: WireSink;
   /** More layers, innermost (the tests' observers). */
   extra?: Middleware[];
+  /** With `--class-password`: a refused login says when its name could never be a class login. */
+  classLogins?: boolean;
 }
 
 /** The layers, outermost first. */
-export function tutorialLayers({ connections, limits, trace, wire, extra = [] }: Layers): Middleware[] {
+export function tutorialLayers({ connections, limits, trace, wire, extra = [], classLogins = false }: Layers): Middleware[] {
   return [
     endOnError(), //                          an error ends its own connection, with one log line
-    connections.layer(), //                   open connections, login clocks (listen.ts)
+    connections.layer(), //                   the queue, the slots, login clocks (admission.ts)
     ...(trace ? [traceEvents(trace)] : []), // --trace: every event, named as the articles name them
     ...(wire ? [wireMessages(wire)] : []), // --wire: every SSH message, named as the RFCs name them
     logLogins(), //                           the login name into the context, one log line per login
-    limitLogins(limits), //                   a delay per refused login, and a limit on tries
+    limitLogins(limits, classLogins), //      a delay per refused login, and a limit on tries
     refuseTheRest(), //                       exec, sftp, forwarding...: refused with a log line
     flowControl(), //                         a client that does not read stops being read
     ...extra,

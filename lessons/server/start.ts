@@ -19,12 +19,13 @@ import process from "node:process";
 import { type HostKey, loadHostKeys } from "../twisted/keys.ts";
 import { readPasswordFile } from "../twisted/passwords.ts";
 import type { Address, Protocol } from "../twisted/protocol.ts";
+import { Admission } from "./admission.ts";
 import { ALGORITHMS } from "./algorithms.ts";
 import { connectAddresses, isLoopback } from "./connect-addresses.ts";
 import { checkListenPermission, isPermissionError } from "./deno-permissions.ts";
 import { fastKeys, fastSocket } from "./fast.ts";
 import type { LessonModule, Middleware, Setup } from "./lesson.ts";
-import { Connections, listen } from "./listen.ts";
+import { listen } from "./listen.ts";
 import { loadProtocol } from "./load-protocol.ts";
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from "./login-limits.ts";
 import { type ServeFlags, UsageError } from "./options.ts";
@@ -50,6 +51,8 @@ export interface ServeOptions {
   fast?: boolean;
   /** For lesson 7: the Protocol to serve instead of EchoProtocol. */
   makeProtocol?: () => Protocol;
+  /** `--class-password`: a word any valid login name may log in with (see passwords.ts). */
+  classPassword?: string;
   /** Where log lines go; stderr by default. */
   log?: (line: string) => void;
   /** More layers around the lesson, innermost (tests). */
@@ -60,6 +63,8 @@ export interface RunningLesson {
   /** The address actually bound (the real port when 0 was asked for). */
   address: Address;
   hostKeys: HostKey[];
+  /** The door: who waits, who is in the handshake (admission.ts). */
+  admission: Admission;
   /** Stops listening, ends every open connection, and resolves once they are gone. */
   close(): Promise<void>;
 }
@@ -72,13 +77,19 @@ export async function serveLesson(lesson: LessonModule, options: ServeOptions): 
   if (!existsSync(keys)) throw new UserError(`${keys}: no such folder (it should hold ssh-passwords and the host key)`);
   const hostKeys = loadHostKeys(keys); // the same keys the lesson loads (keys.ts reads each once)
   if (options.fast) fastKeys(hostKeys);
-  const connections = new Connections(limits, log);
-  const layers = tutorialLayers({ connections, limits, trace: options.trace, wire: options.wire, extra: options.extra });
-  const setup: Setup = { keys, passwordFile: join(keys, "ssh-passwords"), algorithms: ALGORITHMS, wrap: wrapper(layers, log) };
+  const admission = new Admission(limits, log);
+  const { classPassword } = options;
+  const layers = tutorialLayers({
+    connections: admission, limits, trace: options.trace, wire: options.wire, extra: options.extra, classLogins: classPassword !== undefined,
+  });
+  const path = join(keys, "ssh-passwords");
+  // The lessons read this with readPasswordFile: the class password rides along with the path.
+  const passwordFile = classPassword === undefined ? path : { path, classPassword };
+  const setup: Setup = { keys, passwordFile, algorithms: ALGORITHMS, wrap: wrapper(layers, log) };
   const server = lesson.makeServer(setup, options.makeProtocol);
   checkListenPermission(host, port);
-  const listener = await listen(server, connections, { host, port, prepare: options.fast ? fastSocket : undefined });
-  return { address: listener.address, hostKeys, close: () => listener.close() };
+  const listener = await listen(server, admission, { host, port, prepare: options.fast ? fastSocket : undefined });
+  return { address: listener.address, hostKeys, admission, close: () => listener.close() };
 }
 
 /**
@@ -95,7 +106,8 @@ export async function runLesson(lesson: LessonModule, flags: ServeFlags): Promis
   const show = (path: string) => relative(process.cwd(), path) || path;
   const passwordFile = join(keys, "ssh-passwords");
   if (!isLoopback(host)) {
-    console.error(`Warning: listening on ${host}, not only on this machine; the demo passwords in ${show(passwordFile)} let anyone who can reach it log in.`);
+    const also = flags.classPassword === undefined ? "" : ", and so does the class password";
+    console.error(`Warning: listening on ${host}, not only on this machine; the demo passwords in ${show(passwordFile)} let anyone who can reach it log in${also}.`);
   }
   const server = await serveLesson(lesson, {
     host,
@@ -105,6 +117,7 @@ export async function runLesson(lesson: LessonModule, flags: ServeFlags): Promis
     ...watchers(flags, `Lesson ${article.number} (${article.slug})`), // --trace, --wire, --diagram
     fast: flags.fast,
     makeProtocol: custom?.makeProtocol,
+    classPassword: flags.classPassword,
   });
   const { port } = server.address;
 
@@ -130,7 +143,12 @@ export async function runLesson(lesson: LessonModule, flags: ServeFlags): Promis
   try {
     if (readPasswordFile(passwordFile).check("alice", "goodpassword")) demo = "password: goodpassword";
   } catch { /* the lesson reads no password file */ }
-  const login = article.login === "password" ? demo : "nobody can log in: that is the lesson";
+  // --class-password: each student types their own name (lesson 1 still lets nobody in).
+  const classLogins = flags.classPassword !== undefined && article.login === "password";
+  const user = classLogins ? "yourname" : "alice";
+  const login = article.login !== "password"
+    ? `nobody can log in${flags.classPassword === undefined ? "" : ", not even with the class password"}: that is the lesson`
+    : classLogins ? `class password: ${flags.classPassword}; yourname: letters, digits, _ or -, up to 32` : demo;
   console.log([
     `Lesson ${article.number}: ${article.slug}`,
     `  "${article.title}" (${article.date})`,
@@ -139,10 +157,11 @@ export async function runLesson(lesson: LessonModule, flags: ServeFlags): Promis
     ``,
     `Listening on ${server.address.host}:${port}`,
     ...server.hostKeys.map((key) => `${key.label} key fingerprint is ${key.fingerprint}.  (${show(key.file)})`),
-    `Connect:  ssh -p ${port} alice@${unlisted ? "<this machine's address>" : addresses[0]}    (${login})`,
-    ...(unlisted ? [] : addresses.slice(1)).map((address) => `          ssh -p ${port} alice@${address}`),
+    `Connect:  ssh -p ${port} ${user}@${unlisted ? "<this machine's address>" : addresses[0]}    (${login})`,
+    ...(unlisted ? [] : addresses.slice(1)).map((address) => `          ssh -p ${port} ${user}@${address}`),
     ...(unlisted ? [`          (${unlisted})`] : []),
-    ...(everywhere ? [`          ssh -p ${port} alice@localhost    (from this machine)`] : []),
+    ...(everywhere ? [`          ssh -p ${port} ${user}@localhost    (from this machine)`] : []),
+    ...(classLogins ? [`          (the users of ${show(passwordFile)} log in with their own passwords too)`] : []),
     `Then:     ${custom ? "your Protocol's connectionMade runs, then dataReceived for each key; leave with Enter ~." : article.tryThis}`,
     `Stop the server with Ctrl-C.`,
     ``,

@@ -13,7 +13,9 @@
 import { join } from "node:path";
 import type { Connection, ServerChannel, Session } from "ssh2";
 import * as protocols from "../../lessons/07-protocols.ts";
+import type { Admission } from "../../lessons/server/admission.ts";
 import type { LessonModule, Middleware } from "../../lessons/server/lesson.ts";
+import type { LoginLimits } from "../../lessons/server/login-limits.ts";
 import { onSession, onShell } from "../../lessons/server/ssh2-hooks.ts";
 import { serveLesson } from "../../lessons/server/start.ts";
 import type { Protocol } from "../../lessons/twisted/protocol.ts";
@@ -28,6 +30,8 @@ export class QuietEcho extends protocols.EchoProtocol {
 
 export interface InProcessServer {
   port: number;
+  /** Who waits, who is in the handshake. */
+  admission: Admission;
   /** The server's log lines so far. */
   log: string[];
   close(): Promise<void>;
@@ -40,6 +44,10 @@ export interface InProcessOptions {
   onShell?: (channel: ServerChannel, session: Session) => void;
   /** Sees each SSH connection before the lesson does. */
   onConnection?: (client: Connection) => void;
+  /** Login limits other than the defaults (the password delay is 0 unless given). */
+  limits?: Partial<LoginLimits>;
+  /** `--class-password`. */
+  classPassword?: string;
 }
 
 /** A lesson with the options to serve it with (see {@link protocolLesson}). */
@@ -54,7 +62,7 @@ export function protocolLesson(makeProtocol: () => Protocol, onShell?: InProcess
 
 /** Serves `lesson` on a free loopback port in this process, with no password delay. */
 export async function serveInProcess(choice: LessonModule | LessonChoice, options: InProcessOptions = {}): Promise<InProcessServer> {
-  const { lesson, makeProtocol, onShell: watch, onConnection } = "lesson" in choice ? { ...options, ...choice } : { lesson: choice, ...options };
+  const { lesson, makeProtocol, onShell: watch, onConnection, limits, classPassword } = "lesson" in choice ? { ...options, ...choice } : { lesson: choice, ...options };
   const log: string[] = [];
   // A layer of the test's own, innermost: it sees each connection and each shell's channel.
   const shells: Middleware = (next) => (client, context) => {
@@ -66,10 +74,11 @@ export async function serveInProcess(choice: LessonModule | LessonChoice, option
     host: "127.0.0.1",
     port: 0,
     keys: join(ROOT, "keys"),
-    limits: { passwordDelayMs: 0 },
+    limits: { passwordDelayMs: 0, ...limits },
+    classPassword,
     log: (line) => log.push(line),
     makeProtocol,
     extra: [shells],
   });
-  return { port: server.address.port, log, close: () => server.close() };
+  return { port: server.address.port, admission: server.admission, log, close: () => server.close() };
 }
