@@ -69,9 +69,9 @@ test("with 300 silent sockets open, a real session logs in at once", { skip: few
     const started = performance.now();
     await echoSessionWorks(server.port);
     const ms = performance.now() - started;
-    // Sooner than any silent socket could have been sent away (the bound is the mechanism's,
-    // not the machine's: without the slots kept for clients that speak, this takes 3 s or more).
-    assert.ok(ms < SILENCE_MS, `logging in took ${ms.toFixed(0)} ms`);
+    // Within the issue's 2 s, which is sooner than any silent socket could have been sent away
+    // (SILENCE_MS): without the slots kept for clients that speak, this takes 3 s or more.
+    assert.ok(ms < Math.min(2000, SILENCE_MS), `logging in took ${ms.toFixed(0)} ms`);
     assert.equal(silent.filter((raw) => raw.socket.destroyed).length, 0, "no silent socket had to go");
   } finally {
     for (const raw of silent) raw.socket.destroy();
