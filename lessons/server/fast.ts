@@ -1,30 +1,21 @@
 /**
- * `--fast`: the two speed tricks, off unless asked for (`npm run bench` shows what they save).
+ * `--fast`: the speed trick, off unless asked for (`npm run bench -- --compare fast` shows
+ * what it saves). A tick's SSH packets leave in one write: ssh2 writes each packet on its
+ * own, and with Nagle off each write is a system call. It reaches into Node's socket,
+ * through ssh2-hooks.ts.
  *
- * - The host key is handed to Node's signer already parsed: ssh2 signs each handshake with
- *   the key's PEM text, so Node would parse the key again for every connection (0.7 ms of a
- *   1.4 ms set-up with ed25519).
- * - A tick's SSH packets leave in one write: ssh2 writes each packet on its own, and with
- *   Nagle off each write is a system call.
- *
- * Both reach into ssh2's and Node's objects, through ssh2-hooks.ts.
+ * (The other trick that lived here, signing with a parsed host key instead of its PEM text,
+ * is now a fix in ssh2 itself: patches/ssh2+1.17.0+015+sign-with-parsed-key.patch.)
  *
  * @example
  * ```ts
- * import { fastKeys, fastSocket } from "./fast.ts";
- * fastKeys(loadHostKeys("keys"));
+ * import { fastSocket } from "./fast.ts";
  * listen(server, connections, { host, port, prepare: fastSocket });
  * ```
  * @module
  */
 import type { Socket } from "node:net";
-import type { HostKey } from "../twisted/keys.ts";
-import { coalesceWrites, signWithKeyObject } from "./ssh2-hooks.ts";
-
-/** Signs with each key as a parsed KeyObject (the keys are shared with the lesson: keys.ts loads each once). */
-export function fastKeys(hostKeys: HostKey[]): void {
-  for (const { key } of hostKeys) signWithKeyObject(key);
-}
+import { coalesceWrites } from "./ssh2-hooks.ts";
 
 /** Sends a tick's writes on `socket` as one. */
 export function fastSocket(socket: Socket): void {

@@ -17,8 +17,7 @@
 import type { EventEmitter } from "node:events";
 import type { Socket } from "node:net";
 import process from "node:process";
-import { createPrivateKey } from "node:crypto";
-import type { AuthContext, Connection, ParsedKey, ServerChannel, Session } from "ssh2";
+import type { AuthContext, Connection, ServerChannel, Session } from "ssh2";
 
 /** How an event is answered: ssh2's accept and reject, either undefined when no reply is wanted. */
 export interface Answers {
@@ -164,20 +163,6 @@ export function onDisconnectSent(client: Connection, watch: (reason: number | un
 /** Sends small writes (a banner, an echo) at once: turns Nagle's algorithm off (~40 ms otherwise). */
 export function noDelay(client: Connection): void {
   (client as unknown as { setNoDelay(noDelay: boolean): unknown }).setNoDelay(true);
-}
-
-/**
- * ssh2 keeps a host key's private half as PEM text (under a symbol named "Private key PEM")
- * and signs each handshake with that text, so Node parses the key again for every connection.
- * Node's sign() takes a parsed KeyObject just as well: this swaps the text for one, once.
- * Returns whether it could (false if ssh2 keeps the key some other way).
- */
-export function signWithKeyObject(key: ParsedKey): boolean {
-  const slot = Object.getOwnPropertySymbols(key).find((symbol) => symbol.description === "Private key PEM");
-  const holder = key as unknown as Record<symbol, unknown>;
-  if (!slot) return false;
-  if (typeof holder[slot] === "string") holder[slot] = createPrivateKey(holder[slot] as string);
-  return typeof holder[slot] === "object";
 }
 
 /**

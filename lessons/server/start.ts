@@ -22,7 +22,7 @@ import type { Address, Protocol } from "../twisted/protocol.ts";
 import { ALGORITHMS } from "./algorithms.ts";
 import { connectAddresses, isLoopback } from "./connect-addresses.ts";
 import { checkListenPermission, isPermissionError } from "./deno-permissions.ts";
-import { fastKeys, fastSocket } from "./fast.ts";
+import { fastSocket } from "./fast.ts";
 import type { LessonModule, Middleware, Setup } from "./lesson.ts";
 import { Connections, listen } from "./listen.ts";
 import { loadProtocol } from "./load-protocol.ts";
@@ -42,7 +42,7 @@ export interface ServeOptions {
   limits?: Partial<LoginLimits>;
   /** With `--trace`: where each SSH event of each connection is printed. */
   trace?: TracePrint;
-  /** `--fast`: the speed tricks of fast.ts. */
+  /** `--fast`: the speed trick of fast.ts. */
   fast?: boolean;
   /** For lesson 7: the Protocol to serve instead of EchoProtocol. */
   makeProtocol?: () => Protocol;
@@ -67,7 +67,6 @@ export async function serveLesson(lesson: LessonModule, options: ServeOptions): 
   const limits = { ...DEFAULT_LOGIN_LIMITS, ...options.limits };
   if (!existsSync(keys)) throw new UserError(`${keys}: no such folder (it should hold ssh-passwords and the host key)`);
   const hostKeys = loadHostKeys(keys); // the same keys the lesson loads (keys.ts reads each once)
-  if (options.fast) fastKeys(hostKeys);
   const connections = new Connections(limits, log);
   const layers = tutorialLayers({ connections, limits, trace: options.trace, extra: options.extra });
   const setup: Setup = { keys, passwordFile: join(keys, "ssh-passwords"), algorithms: ALGORITHMS, wrap: wrapper(layers, log) };
