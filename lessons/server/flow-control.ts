@@ -13,19 +13,33 @@
  * @module
  */
 import type { Middleware } from "./lesson.ts";
-import { onSession, onShell, watchChannel } from "./ssh2-hooks.ts";
+import type { ServerChannel, Session } from "ssh2";
+import { type ChannelWatch, onSession, onShell, watchChannel } from "./ssh2-hooks.ts";
 
 export function flowControl(): Middleware {
   return (next) => (client, context) => {
-    onSession(client, (session) =>
-      onShell(session, (channel) =>
-        watchChannel(channel, {
-          wrote(_data, belowLimit) {
-            if (belowLimit || channel.isPaused()) return; // fine, or already waiting for "drain"
-            channel.pause();
-            channel.once("drain", () => channel.resume());
-          },
-        })));
+    onSession(client, watchShell);
     next(client, context);
   };
+}
+
+// Shared by every connection: nothing is made per connection or channel but ssh2-hooks' records.
+function watchShell(session: Session): void {
+  onShell(session, watchWrites);
+}
+
+function watchWrites(channel: ServerChannel): void {
+  watchChannel(channel, FLOW);
+}
+
+const FLOW: ChannelWatch = {
+  wrote(_data, belowLimit, channel) {
+    if (belowLimit || channel.isPaused()) return; // fine, or already waiting for "drain"
+    channel.pause();
+    channel.once("drain", resume);
+  },
+};
+
+function resume(this: ServerChannel): void {
+  this.resume();
 }

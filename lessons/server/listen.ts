@@ -44,17 +44,30 @@ export class Connections {
 
   /** The layer that tells this list about each SSH connection: open, logged in, closed. */
   layer(): Middleware {
-    return (next) => (client, context) => {
-      this.open.add(client);
+    // Listeners shared by every connection (each gets its connection as `this`).
+    const endings = this.#endings;
+    const { open, loggingIn } = this;
+    function errored(this: Connection) {
+      endings.set(socketOf(this), "explained"); // endOnError logs it
+    }
+    function disconnected(reason: number | undefined, client: Connection) {
       const socket = socketOf(client);
-      client.on("error", () => this.#endings.set(socket, "explained")); // endOnError logs it
-      onDisconnectSent(client, (reason) => {
-        if (this.#endings.has(socket)) return;
-        const byUs = reason === undefined || reason === BY_APPLICATION;
-        this.#endings.set(socket, byUs ? "explained" : DISCONNECT_REASONS[reason] ?? `SSH disconnect reason ${reason}`);
-      });
-      client.once("ready", () => this.loggingIn.get(socket)?.());
-      client.once("close", () => this.open.delete(client));
+      if (endings.has(socket)) return;
+      const byUs = reason === undefined || reason === BY_APPLICATION;
+      endings.set(socket, byUs ? "explained" : DISCONNECT_REASONS[reason] ?? `SSH disconnect reason ${reason}`);
+    }
+    function ready(this: Connection) {
+      loggingIn.get(socketOf(this))?.();
+    }
+    function closed(this: Connection) {
+      open.delete(this);
+    }
+    return (next) => (client, context) => {
+      open.add(client);
+      client.on("error", errored);
+      onDisconnectSent(client, disconnected);
+      client.on("ready", ready); // ssh2 says each once
+      client.on("close", closed);
       next(client, context);
     };
   }
