@@ -13,7 +13,6 @@ import ssh2 from "ssh2";
 import type { Connection, ServerChannel } from "ssh2";
 import { ALGORITHMS } from "../lessons/server/algorithms.ts";
 import {
-  coalesceWrites,
   onAuthentication,
   onDisconnectSent,
   onRequest,
@@ -24,7 +23,7 @@ import {
 } from "../lessons/server/ssh2-hooks.ts";
 import { loadHostKeys } from "../lessons/twisted/keys.ts";
 import { ROOT } from "./helpers/lesson-process.ts";
-import { eventually, logIn, openShell, tryLogIn, within } from "./helpers/ssh-client.ts";
+import { eventually, logIn, openShell, tryLogIn } from "./helpers/ssh-client.ts";
 
 const CHANGED = "ssh2's internals changed; lessons/server/ssh2-hooks.ts must follow:";
 
@@ -121,21 +120,4 @@ test("every hook sees what it should, and the answers still reach the client", a
   } finally {
     server.close();
   }
-});
-
-test("a tick's writes on a corked socket still arrive, in order", async () => {
-  const { createServer, connect } = await import("node:net");
-  const received: Buffer[] = [];
-  const listener = createServer((socket) => {
-    coalesceWrites(socket);
-    for (const part of ["one ", "two ", "three"]) socket.write(part);
-    socket.end();
-  });
-  await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", () => resolve()));
-  const { port } = listener.address() as { port: number };
-  const client = connect(port, "127.0.0.1");
-  client.on("data", (chunk: Buffer) => received.push(chunk));
-  await within(new Promise((resolve) => client.once("close", resolve)), "the corked socket's data");
-  listener.close();
-  assert.equal(Buffer.concat(received).toString(), "one two three");
 });

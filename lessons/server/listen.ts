@@ -121,17 +121,15 @@ export interface Listener {
 }
 
 /**
- * Listens on `host:port` and hands each admitted socket to `server`; `prepare` sees each
- * socket first (fast.ts). Rejects with a {@link UserError} when the address can't be bound.
+ * Listens on `host:port` and hands each admitted socket to `server`. Rejects with a {@link UserError} when the address can't be bound.
  */
 export function listen(
   server: Server,
   connections: Connections,
-  { host, port, prepare }: { host: string; port: number; prepare?: (socket: Socket) => void },
+  { host, port }: { host: string; port: number },
 ): Promise<Listener> {
   const listener: NetServer = createServer((socket) => {
     if (!connections.admit(socket)) return void socket.destroy();
-    prepare?.(socket);
     server.injectSocket(socket);
   });
   return new Promise((resolve, reject) => {

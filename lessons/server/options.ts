@@ -25,7 +25,6 @@ export const SERVER_FLAGS = `  -p, --port <port>    TCP port to listen on (defau
       --protocol <module>  with lesson 7: serve the Protocol your module exports instead of
                        EchoProtocol (e.g. lessons/protocols/chat-room.ts)
       --trace          print every SSH event of every connection (login, requests, data, close)
-      --fast           the speed tricks of lessons/server/fast.ts (npm run bench shows them)
   -h, --help           show this help
 
 Limits (the README's "Security" section says why these defaults):
@@ -41,7 +40,6 @@ export interface ServeFlags {
   keys: string;
   limits: LoginLimits;
   trace: boolean;
-  fast: boolean;
   /** A student's Protocol module, for lesson 7. */
   protocol?: string;
 }
@@ -67,7 +65,6 @@ export function parseFlags(args: string[], { lessonFlags }: { lessonFlags: boole
         keys: { type: "string", default: DEFAULT_KEYS },
         protocol: { type: "string" },
         trace: { type: "boolean" },
-        fast: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         "password-delay": { type: "string", default: String(DEFAULT_LOGIN_LIMITS.passwordDelayMs / 1000) },
         "max-auth-tries": { type: "string", default: String(DEFAULT_LOGIN_LIMITS.maxAuthTries) },
@@ -96,7 +93,6 @@ export function parseFlags(args: string[], { lessonFlags }: { lessonFlags: boole
       keys: values.keys,
       limits,
       trace: values.trace ?? false,
-      fast: values.fast ?? false,
       protocol: values.protocol,
     },
     help: values.help ?? false,

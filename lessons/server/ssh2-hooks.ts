@@ -16,7 +16,6 @@
  */
 import type { EventEmitter } from "node:events";
 import type { Socket } from "node:net";
-import process from "node:process";
 import type { AuthContext, Connection, ServerChannel, Session } from "ssh2";
 
 /** How an event is answered: ssh2's accept and reject, either undefined when no reply is wanted. */
@@ -220,26 +219,4 @@ function disconnectWatched(this: Disconnecting, reason?: number): unknown {
 /** Sends small writes (a banner, an echo) at once: turns Nagle's algorithm off (~40 ms otherwise). */
 export function noDelay(client: Connection): void {
   (client as unknown as { setNoDelay(noDelay: boolean): unknown }).setNoDelay(true);
-}
-
-/**
- * ssh2 writes each SSH packet to the socket on its own, and with Nagle off each write is a
- * system call. Corking the socket until the end of the current tick sends a tick's packets
- * in one call.
- */
-export function coalesceWrites(socket: Socket): void {
-  const write = socket.write;
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    socket.uncork();
-  };
-  socket.write = function (this: Socket, ...args: unknown[]): boolean {
-    if (!corked) {
-      corked = true;
-      this.cork();
-      process.nextTick(uncork);
-    }
-    return (write as (...a: unknown[]) => boolean).apply(this, args);
-  } as typeof socket.write;
 }

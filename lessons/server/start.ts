@@ -22,7 +22,6 @@ import type { Address, Protocol } from "../twisted/protocol.ts";
 import { ALGORITHMS } from "./algorithms.ts";
 import { connectAddresses, isLoopback } from "./connect-addresses.ts";
 import { checkListenPermission, isPermissionError } from "./deno-permissions.ts";
-import { fastSocket } from "./fast.ts";
 import type { LessonModule, Middleware, Setup } from "./lesson.ts";
 import { Connections, listen } from "./listen.ts";
 import { loadProtocol } from "./load-protocol.ts";
@@ -42,8 +41,6 @@ export interface ServeOptions {
   limits?: Partial<LoginLimits>;
   /** With `--trace`: where each SSH event of each connection is printed. */
   trace?: TracePrint;
-  /** `--fast`: the speed trick of fast.ts. */
-  fast?: boolean;
   /** For lesson 7: the Protocol to serve instead of EchoProtocol. */
   makeProtocol?: () => Protocol;
   /** Where log lines go; stderr by default. */
@@ -72,7 +69,7 @@ export async function serveLesson(lesson: LessonModule, options: ServeOptions): 
   const setup: Setup = { keys, passwordFile: join(keys, "ssh-passwords"), algorithms: ALGORITHMS, wrap: wrapper(layers, log) };
   const server = lesson.makeServer(setup, options.makeProtocol);
   checkListenPermission(host, port);
-  const listener = await listen(server, connections, { host, port, prepare: options.fast ? fastSocket : undefined });
+  const listener = await listen(server, connections, { host, port });
   return { address: listener.address, hostKeys, close: () => listener.close() };
 }
 
@@ -98,7 +95,6 @@ export async function runLesson(lesson: LessonModule, flags: ServeFlags): Promis
     keys,
     limits: flags.limits,
     trace: flags.trace ? tracePrinter() : undefined,
-    fast: flags.fast,
     makeProtocol: custom?.makeProtocol,
   });
   const { port } = server.address;
