@@ -10,9 +10,8 @@
  *   npm run bench -- --compare twisted  the same figures for the article's own program
  *                                       (needs Debian's python3-twisted), and ours/theirs
  *                                       against the goals
- *   npm run bench -- --compare twisted,unflagged,fast
- *                                       also ours without the Node flags of .npmrc, and ours
- *                                       with --fast (what lessons/server/fast.ts's tricks save)
+ *   npm run bench -- --compare twisted,unflagged
+ *                                       also ours without the Node flags of .npmrc
  *   npm run bench -- --target 127.0.0.1:2022 --user alice --password goodpassword [--pid PID]
  *
  * The table goes to stdout, every number to bench/results.json (or --json FILE).
@@ -282,13 +281,13 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) {
-    console.log("Usage: npm run bench -- [--quick] [--lesson protocols] [--compare twisted,unflagged,fast] [--json FILE]\n" +
+    console.log("Usage: npm run bench -- [--quick] [--lesson protocols] [--compare twisted,unflagged] [--json FILE]\n" +
       "                      [--target HOST:PORT --user U --password P [--pid PID]]");
     return;
   }
   const compare = new Set(values.compare?.split(",") ?? []);
   for (const name of compare) {
-    if (!["twisted", "unflagged", "fast"].includes(name)) throw new Error(`--compare ${name}: only "twisted", "unflagged" and "fast" are known`);
+    if (!["twisted", "unflagged"].includes(name)) throw new Error(`--compare ${name}: only "twisted" and "unflagged" are known`);
   }
   const plan = values.quick ? PLANS.quick : PLANS.full;
   const started: ServerProcess[] = [];
@@ -300,21 +299,19 @@ async function main(): Promise<void> {
       const target = { host, port: Number(port), user: values.user, password: values.password };
       measured.push(await measure({ target, pid: values.pid ? Number(values.pid) : undefined, label: values.target }, plan));
     } else {
-      // Ours as a student runs it: with the Node options that .npmrc gives `npx tsx` and npm,
-      // and no --fast. --compare unflagged: once more without those options; --compare fast:
-      // once more with --fast.
+      // Ours as a student runs it: with the Node options that .npmrc gives `npx tsx` and npm.
+      // --compare unflagged: once more without those options.
       const studentFlags = nodeOptionsOf(join(ROOT, ".npmrc"));
-      const ways = [{ flags: studentFlags, fast: false }];
-      if (compare.has("unflagged")) ways.push({ flags: "", fast: false });
-      if (compare.has("fast")) ways.push({ flags: studentFlags, fast: true });
-      for (const { flags, fast } of ways) {
+      const ways = [studentFlags];
+      if (compare.has("unflagged")) ways.push("");
+      for (const flags of ways) {
         const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: flags };
         if (!flags) delete env.NODE_OPTIONS;
         const ours = await startServer([process.execPath, "--expose-gc", "--import", "tsx", "--import", "./bench/gc-on-signal.ts",
-          "tutorial.ts", "--lesson", values.lesson, "--port", "0", "--password-delay", "0", ...(fast ? ["--fast"] : [])], ROOT, env);
+          "tutorial.ts", "--lesson", values.lesson, "--port", "0", "--password-delay", "0"], ROOT, env);
         started.push(ours);
         const target = { host: "127.0.0.1", port: ours.port, user: values.user, password: values.password };
-        const label = `ssh2 (${values.lesson}, Node ${process.version}${flags ? `, ${flags}` : ", no flags"}${fast ? ", --fast" : ""})`;
+        const label = `ssh2 (${values.lesson}, Node ${process.version}${flags ? `, ${flags}` : ", no flags"})`;
         measured.push(await measure({ target, pid: ours.pid, label, flags, collectGarbage: ours.collectGarbage }, plan));
         await ours.stop();
       }

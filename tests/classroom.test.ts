@@ -149,6 +149,8 @@ test("--class-password lets any valid name in; a malformed one is refused with o
       assert.equal(client, undefined, `${name} with ${password}`);
     }
     await server.stderr.waitFor(/password login refused for "no body" \(1 of 6\): not a valid login name \(letters, digits, _ or -, up to 32\)$/, 1, "stderr");
+    // The last attempt's line, then the counts: log lines reach us a little after the client's answer.
+    await server.stderr.waitFor(/"maria" \(1 of 6\)$/, 1, "stderr");
     assert.equal(server.stderr.count(/"no body"/), 1, "one line for it");
     assert.equal(server.stderr.count(/"maria" \(1 of 6\)$/), 1, "a valid name with a wrong word: the usual line");
   } finally {

@@ -186,7 +186,8 @@ test("beyond 8 connections in the handshake, new ones wait their turn instead of
     stalled[0].socket.destroy();
     assert.match(await waiting.versionLine(), /^SSH-2\.0-/); // its turn came
     for (const raw of [...stalled, waiting]) raw.socket.destroy();
-    await crowded.stderr.waitFor(/left without logging in/, 9);
+    // Each goes with one line; under Deno a destroyed socket may reach ssh2 as a reset (its error line).
+    await crowded.stderr.waitFor(/left without logging in|read ECONNRESET$/, 9);
     await echoSessionWorks(crowded.port);
   } finally {
     await crowded.stop();

@@ -102,7 +102,7 @@ test("a lesson file run on its own prints the same banner as tutorial.ts --lesso
 test("a lesson file takes tutorial.ts's flags, and says so; a wrong one gets one line naming the file", async () => {
   const help = await runProgram("lessons/05-input.ts", ["--help"]);
   assert.equal(help.code, 0);
-  for (const flag of ["--port", "--host", "--trace", "--keys", "--fast", "--password-delay"]) assert.ok(help.stdout.includes(flag), flag);
+  for (const flag of ["--port", "--host", "--trace", "--keys", "--password-delay"]) assert.ok(help.stdout.includes(flag), flag);
   const wrong = await runProgram("lessons/05-input.ts", ["--lesson", "3"]);
   assert.equal(wrong.code, 2);
   assert.match(wrong.stderr, /^lessons[\\/]05-input\.ts: Unknown option '--lesson'/m);

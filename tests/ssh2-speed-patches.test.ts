@@ -1,11 +1,11 @@
 /**
- * The ssh2 patches numbered 010-014 in `patches/` (see patches/README.md; 001-004 are in
+ * The ssh2 patches numbered 010-015 in `patches/` (see patches/README.md; 001-004 are in
  * ssh2-patches.test.ts), each checked where it shows: every test here fails on an unpatched
  * ssh2 1.17.0.
  */
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { generateKeyPairSync, KeyObject } from "node:crypto";
+import { generateKeyPairSync, KeyObject, verify } from "node:crypto";
 import { createRequire } from "node:module";
 import { after, before, describe, test } from "node:test";
 import ssh2 from "ssh2";
@@ -145,6 +145,61 @@ describe("ssh2 patches", { concurrency: false }, () => {
       }
     } finally {
       client.end();
+    }
+  });
+
+  test("015: a key is parsed once and signs as a KeyObject, not as its PEM text each time", () => {
+    // A fresh copy of ssh2's keyParser.js, loaded with a recording crypto.sign and a counting
+    // createPrivateKey (it takes both from node:crypto when it loads).
+    const crypto = require("node:crypto") as Record<"sign" | "createPrivateKey", (...args: unknown[]) => unknown>;
+    const path = require.resolve("ssh2/lib/protocol/keyParser.js");
+    const { sign, createPrivateKey } = crypto;
+    const signedWith: unknown[] = [];
+    let parses = 0;
+    let parseFails = false;
+    crypto.sign = function (...args: unknown[]) {
+      signedWith.push(args[2]);
+      return sign.apply(this, args);
+    };
+    crypto.createPrivateKey = function (...args: unknown[]) {
+      parses++;
+      if (parseFails) throw new Error("this runtime cannot parse that");
+      return createPrivateKey.apply(this, args);
+    };
+    const cache = require.cache as Record<string, unknown>;
+    const loaded = cache[path];
+    const fresh = () => {
+      delete cache[path];
+      return require(path) as { parseKey: typeof utils.parseKey };
+    };
+    try {
+      const data = Buffer.from("an exchange hash");
+      const check = (parseKey: typeof utils.parseKey, type: "ed25519" | "rsa", algo?: string) => {
+        const key = parseKey(utils.generateKeyPairSync(type, type === "rsa" ? { bits: 1024 } : {}).private);
+        assert.ok(!(key instanceof Error) && !Array.isArray(key), String(key));
+        const signatures = [1, 2, 3].map(() => key.sign(data, algo));
+        for (const signature of signatures) {
+          assert.ok(signature instanceof Buffer, String(signature));
+          assert.ok(verify(algo ?? null, data, key.getPublicPEM(), signature), `${type} ${algo ?? ""} signature verifies`);
+        }
+        assert.equal(typeof key.getPrivatePEM(), "string", "getPrivatePEM() still gives the PEM text");
+        return signedWith.splice(0);
+      };
+      const patched = fresh();
+      for (const [type, algo] of [["ed25519"], ["rsa", "sha256"], ["rsa", "sha512"]] as const) {
+        parses = 0;
+        const used = check(patched.parseKey, type, algo);
+        assert.ok(used.length === 3 && used.every((key) => key instanceof KeyObject), `${type}: signed with ${used.map((key) => typeof key)}`);
+        assert.equal(parses, 1, `${type}: the PEM parsed once for three signatures`);
+      }
+      // A runtime that cannot parse the PEM into a KeyObject: the text is used, as before.
+      parseFails = true;
+      const used = check(fresh().parseKey, "ed25519");
+      assert.ok(used.every((key) => typeof key === "string"), "signed with the PEM text");
+    } finally {
+      crypto.sign = sign;
+      crypto.createPrivateKey = createPrivateKey;
+      if (loaded) cache[path] = loaded;
     }
   });
 });

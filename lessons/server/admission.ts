@@ -109,18 +109,36 @@ export class Admission {
 
   /** The layer that tells the door about each SSH connection: key exchange done, logged in, closed. */
   layer(): Middleware {
-    return (next) => (client, context) => {
-      this.open.add(client);
+    // Listeners shared by every connection of this server (each gets its connection as `this`).
+    const endings = this.#endings;
+    const { open } = this;
+    const errored = function (this: Connection) {
+      endings.set(socketOf(this), "explained"); // endOnError logs it
+    };
+    const disconnected = (reason: number | undefined, client: Connection) => {
       const socket = socketOf(client);
-      client.on("error", () => this.#endings.set(socket, "explained"));
-      onDisconnectSent(client, (reason) => {
-        if (this.#endings.has(socket)) return;
-        const byUs = reason === undefined || reason === BY_APPLICATION;
-        this.#endings.set(socket, byUs ? "explained" : DISCONNECT_REASONS[reason] ?? `SSH disconnect reason ${reason}`);
-      });
-      client.once("handshake", () => this.#toPrompt(socket));
-      client.once("ready", () => this.#loggedIn(socket));
-      client.once("close", () => this.open.delete(client));
+      if (endings.has(socket)) return;
+      const byUs = reason === undefined || reason === BY_APPLICATION;
+      endings.set(socket, byUs ? "explained" : DISCONNECT_REASONS[reason] ?? `SSH disconnect reason ${reason}`);
+    };
+    const toPrompt = (client: Connection) => this.#toPrompt(socketOf(client));
+    const loggedIn = (client: Connection) => this.#loggedIn(socketOf(client));
+    const handshake = function (this: Connection) {
+      toPrompt(this);
+    };
+    const ready = function (this: Connection) {
+      loggedIn(this);
+    };
+    const closed = function (this: Connection) {
+      open.delete(this);
+    };
+    return (next) => (client, context) => {
+      open.add(client);
+      client.on("error", errored);
+      onDisconnectSent(client, disconnected);
+      client.on("handshake", handshake); // ssh2 says "handshake" again at each rekey: #toPrompt ignores those
+      client.on("ready", ready); // ssh2 says each once
+      client.on("close", closed);
       next(client, context);
     };
   }

@@ -9,9 +9,9 @@
  * ```
  * @module
  */
-import type { Connection } from "ssh2";
-import type { Middleware } from "./lesson.ts";
-import { noDelay, onAuthentication, socketOf } from "./ssh2-hooks.ts";
+import type { AuthContext, Connection } from "ssh2";
+import type { Context, Middleware } from "./lesson.ts";
+import { type Answers, noDelay, onAuthentication, socketOf } from "./ssh2-hooks.ts";
 
 /**
  * Every error ends its own connection with one line, and only that connection: ssh2's errors,
@@ -20,17 +20,24 @@ import { noDelay, onAuthentication, socketOf } from "./ssh2-hooks.ts";
 export function endOnError(): Middleware {
   return (next) => (client, context) => {
     noDelay(client); // without this, Nagle's algorithm holds a small write (an echo) ~40 ms
-    // The first error is the reason; what may follow it (a reset socket) is its echo.
-    let failed = false;
-    client.on("error", (error: Error) => {
-      if (failed) return;
-      failed = true;
-      const where = thrownAt(error);
-      context.log(where ? `error in the lesson's code: ${error} (${where})` : error.message);
-      endConnection(client);
-    });
+    contexts.set(client, context);
+    client.on("error", endOnFirstError);
     next(client, context);
   };
+}
+
+// The layers here keep nothing per connection but its Context (and a mark once it failed):
+// their listeners and answers are shared functions that find the connection's Context here.
+const contexts = new WeakMap<Connection, Context>();
+const failed = new WeakSet<Connection>();
+
+/** The first error is the reason; what may follow it (a reset socket) is its echo. */
+function endOnFirstError(this: Connection, error: Error): void {
+  if (failed.has(this)) return;
+  failed.add(this);
+  const where = thrownAt(error);
+  contexts.get(this)!.log(where ? `error in the lesson's code: ${error} (${where})` : error.message);
+  endConnection(this);
 }
 
 /**
@@ -56,14 +63,20 @@ function thrownAt(error: Error): string | undefined {
 /** Notes the login name in the context (Twisted's avatar id) and logs one line per login. */
 export function logLogins(): Middleware {
   return (next) => (client, context) => {
-    onAuthentication(client, (attempt, { accept, reject }) => ({
-      accept: () => {
-        context.user = attempt.username;
-        context.log(`${attempt.username} logged in with ${attempt.method} (${context.info.header.versions.software})`);
-        return accept();
-      },
-      reject,
-    }));
+    contexts.set(client, context);
+    onAuthentication(client, noteLogin);
     next(client, context);
+  };
+}
+
+function noteLogin(attempt: AuthContext, { accept, reject }: Required<Answers>, client: Connection): Required<Answers> {
+  return {
+    accept: () => {
+      const context = contexts.get(client)!;
+      context.user = attempt.username;
+      context.log(`${attempt.username} logged in with ${attempt.method} (${context.info.header.versions.software})`);
+      return accept();
+    },
+    reject,
   };
 }

@@ -17,7 +17,7 @@
  * @module
  */
 import { createServer } from "node:net";
-import type { Server as NetServer, Socket } from "node:net";
+import type { Server as NetServer } from "node:net";
 import type { Server } from "ssh2";
 import type { Address } from "../twisted/protocol.ts";
 import type { Admission } from "./admission.ts";
@@ -31,20 +31,16 @@ export interface Listener {
 }
 
 /**
- * Listens on `host:port` and hands each socket to `server` when `admission` says it may start;
- * `prepare` sees each socket first (fast.ts). Rejects with a {@link UserError} when the address
- * can't be bound.
+ * Listens on `host:port` and hands each socket to `server` when `admission` says it may start.
+ * Rejects with a {@link UserError} when the address can't be bound.
  */
 export function listen(
   server: Server,
   admission: Admission,
-  { host, port, prepare }: { host: string; port: number; prepare?: (socket: Socket) => void },
+  { host, port }: { host: string; port: number },
 ): Promise<Listener> {
   const listener: NetServer = createServer((socket) => {
-    admission.arrive(socket, () => {
-      prepare?.(socket);
-      server.injectSocket(socket);
-    });
+    admission.arrive(socket, () => server.injectSocket(socket));
   });
   return new Promise((resolve, reject) => {
     listener.once("error", (error: NodeJS.ErrnoException) => reject(bindError(error, host, port)));

@@ -19,9 +19,10 @@
  * ```
  * @module
  */
+import type { AuthContext, Connection } from "ssh2";
 import { isLoginName } from "../twisted/passwords.ts";
-import type { Middleware } from "./lesson.ts";
-import { onAuthentication } from "./ssh2-hooks.ts";
+import type { Context, Middleware } from "./lesson.ts";
+import { type Answers, onAuthentication, socketOf } from "./ssh2-hooks.ts";
 
 export interface LoginLimits {
   /** How long to wait before refusing a wrong password or an unknown user, in ms. */
@@ -46,30 +47,39 @@ export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
  * `classLogins` (`--class-password`), the line says when the name is no valid login name.
  */
 export function limitLogins(limits: LoginLimits, classLogins = false): Middleware {
+  // One answer for every connection of this server; each connection keeps only its Context
+  // and its count of refusals, until it logs in.
+  const limit = (attempt: AuthContext, { accept, reject }: Required<Answers>, client: Connection): Required<Answers> => ({
+    accept: (...args) => {
+      refusals.delete(client);
+      return accept(...args);
+    },
+    reject: (...methods) => {
+      // OpenSSH starts with "none" just to learn the methods; that is not a try.
+      if (attempt.method === "none") return reject(...methods);
+      const state = refusals.get(client);
+      if (!state) return reject(...methods); // (after a login: nothing left to limit)
+      state.failures += 1;
+      const why = classLogins && !isLoginName(attempt.username) ? ": not a valid login name (letters, digits, _ or -, up to 32)" : "";
+      state.context.log(`${attempt.method} login refused for ${JSON.stringify(attempt.username)} (${state.failures} of ${limits.maxAuthTries})${why}`);
+      if (state.failures >= limits.maxAuthTries) {
+        state.context.log("too many refused logins; disconnecting");
+        client.end();
+        return;
+      }
+      const answer = () => {
+        if (!socketOf(client).destroyed) reject(...methods); // not once the connection is closed
+      };
+      if (limits.passwordDelayMs > 0) setTimeout(answer, limits.passwordDelayMs);
+      else answer();
+    },
+  });
   return (next) => (client, context) => {
-    let failures = 0;
-    let closed = false;
-    client.once("close", () => (closed = true));
-    onAuthentication(client, (attempt, { accept, reject }) => ({
-      accept,
-      reject: (...methods) => {
-        // OpenSSH starts with "none" just to learn the methods; that is not a try.
-        if (attempt.method === "none") return reject(...methods);
-        failures += 1;
-        const why = classLogins && !isLoginName(attempt.username) ? ": not a valid login name (letters, digits, _ or -, up to 32)" : "";
-        context.log(`${attempt.method} login refused for ${JSON.stringify(attempt.username)} (${failures} of ${limits.maxAuthTries})${why}`);
-        if (failures >= limits.maxAuthTries) {
-          context.log("too many refused logins; disconnecting");
-          client.end();
-          return;
-        }
-        const answer = () => {
-          if (!closed) reject(...methods);
-        };
-        if (limits.passwordDelayMs > 0) setTimeout(answer, limits.passwordDelayMs);
-        else answer();
-      },
-    }));
+    refusals.set(client, { context, failures: 0 });
+    onAuthentication(client, limit);
     next(client, context);
   };
 }
+
+/** Each connection still logging in: its Context, and how many of its attempts were refused. */
+const refusals = new WeakMap<Connection, { context: Context; failures: number }>();

@@ -29,7 +29,6 @@ export const SERVER_FLAGS = `  -p, --port <port>    TCP port to listen on (defau
       --trace          print every SSH event of every connection (login, requests, data, close)
       --wire           print every SSH message both ways, named and numbered as the RFCs do
       --diagram <file.md>  write each connection's messages as a Mermaid sequence diagram
-      --fast           the speed tricks of lessons/server/fast.ts (npm run bench shows them)
   -h, --help           show this help
 
 Limits (the README's "Security" section says why these defaults):
@@ -51,7 +50,6 @@ export interface ServeFlags {
   /** `--wire`, and `--diagram <file>`: the SSH messages (wire.ts, diagram.ts). */
   wire: boolean;
   diagram?: string;
-  fast: boolean;
   /** A student's Protocol module, for lesson 7. */
   protocol?: string;
 }
@@ -80,7 +78,6 @@ export function parseFlags(args: string[], { lessonFlags }: { lessonFlags: boole
         trace: { type: "boolean" },
         wire: { type: "boolean" },
         diagram: { type: "string" },
-        fast: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         "password-delay": { type: "string", default: String(DEFAULT_LOGIN_LIMITS.passwordDelayMs / 1000) },
         "max-auth-tries": { type: "string", default: String(DEFAULT_LOGIN_LIMITS.maxAuthTries) },
@@ -113,7 +110,6 @@ export function parseFlags(args: string[], { lessonFlags }: { lessonFlags: boole
       trace: values.trace ?? false,
       wire: values.wire ?? false,
       diagram: values.diagram,
-      fast: values.fast ?? false,
       protocol: values.protocol,
     },
     help: values.help ?? false,

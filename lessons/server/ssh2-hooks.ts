@@ -17,9 +17,7 @@
  */
 import type { EventEmitter } from "node:events";
 import type { Socket } from "node:net";
-import process from "node:process";
-import { createPrivateKey } from "node:crypto";
-import type { AuthContext, Connection, ParsedKey, ServerChannel, Session } from "ssh2";
+import type { AuthContext, Connection, ServerChannel, Session } from "ssh2";
 
 /** How an event is answered: ssh2's accept and reject, either undefined when no reply is wanted. */
 export interface Answers {
@@ -27,34 +25,48 @@ export interface Answers {
   reject?: (...args: never[]) => unknown;
 }
 
-type Rewrite = (event: string | symbol, args: unknown[]) => unknown[];
-const rewrites = new WeakMap<EventEmitter, Rewrite[]>();
+/** Changes an event's arguments; gets the emitter, so that one function can serve them all. */
+type Rewrite = (event: string | symbol, args: unknown[], emitter: EventEmitter) => unknown[];
+const hooked = new WeakMap<EventEmitter, { emit: EventEmitter["emit"]; rewrites: Rewrite[] }>();
+
+/** The `emit` of every hooked emitter: one function, the emitter's own rewrites in `hooked`. */
+function emitRewritten(this: EventEmitter, event: string | symbol, ...args: unknown[]): boolean {
+  const { emit, rewrites } = hooked.get(this)!;
+  for (const rewrite of rewrites) args = rewrite(event, args, this);
+  return emit.call(this, event, ...args);
+}
 
 /** Lets `rewrite` change an event's arguments before any listener sees them (in the order added). */
 function beforeListeners(emitter: EventEmitter, rewrite: Rewrite): void {
-  let chain = rewrites.get(emitter);
-  if (!chain) {
-    const all: Rewrite[] = (chain = []);
-    rewrites.set(emitter, all);
-    const emit = emitter.emit;
-    emitter.emit = function (this: EventEmitter, event: string | symbol, ...args: unknown[]): boolean {
-      for (const each of all) args = each(event, args);
-      return emit.call(this, event, ...args);
-    };
-  }
-  chain.push(rewrite);
+  const hooks = hooked.get(emitter);
+  if (hooks) return void hooks.rewrites.push(rewrite);
+  hooked.set(emitter, { emit: emitter.emit, rewrites: [rewrite] });
+  emitter.emit = emitRewritten;
 }
 
+/**
+ * The one Rewrite for each function a layer hands in: a layer that passes a shared function
+ * (one per server, not per connection) makes no closure per connection here either.
+ */
+function sharedRewrite<F extends object>(cache: WeakMap<F, Rewrite>, handler: F, make: (handler: F) => Rewrite): Rewrite {
+  let rewrite = cache.get(handler);
+  if (!rewrite) cache.set(handler, (rewrite = make(handler)));
+  return rewrite;
+}
+
+type AuthenticationWrap = (attempt: AuthContext, answers: Required<Answers>, client: Connection) => Required<Answers>;
+const authenticationRewrites = new WeakMap<AuthenticationWrap, Rewrite>();
+
 /** Each login attempt, before the lesson answers it: `wrap` returns the answers the lesson will call. */
-export function onAuthentication(client: Connection, wrap: (attempt: AuthContext, answers: Required<Answers>) => Required<Answers>): void {
-  beforeListeners(client as unknown as EventEmitter, (event, args) => {
+export function onAuthentication(client: Connection, wrap: AuthenticationWrap): void {
+  beforeListeners(client as unknown as EventEmitter, sharedRewrite(authenticationRewrites, wrap, () => (event, args, emitter) => {
     if (event !== "authentication") return args;
     const attempt = args[0] as AuthContext;
-    const answers = wrap(attempt, { accept: attempt.accept.bind(attempt), reject: attempt.reject.bind(attempt) });
+    const answers = wrap(attempt, { accept: attempt.accept.bind(attempt), reject: attempt.reject.bind(attempt) }, emitter as unknown as Connection);
     attempt.accept = answers.accept as AuthContext["accept"];
     attempt.reject = answers.reject as AuthContext["reject"];
     return args;
-  });
+  }));
 }
 
 /**
@@ -62,88 +74,116 @@ export function onAuthentication(client: Connection, wrap: (attempt: AuthContext
  * the client, so that one shared `watch` can serve every connection).
  */
 export function onSession(client: Connection, watch: (session: Session, client: Connection) => void): void {
-  beforeListeners(client as unknown as EventEmitter, (event, args) => {
+  beforeListeners(client as unknown as EventEmitter, sharedRewrite(sessionRewrites, watch, () => (event, args, emitter) => {
     if (event !== "session") return args;
     const [accept, reject] = args as [() => Session | undefined, unknown];
     const acceptAndWatch = () => {
       const session = accept();
-      if (session) watch(session, client);
+      if (session) watch(session, emitter as unknown as Connection);
       return session;
     };
     return [acceptAndWatch, reject];
-  });
+  }));
 }
+const sessionRewrites = new WeakMap<(session: Session, client: Connection) => void, Rewrite>();
+
+type RequestWrap = (name: string, info: Record<string, unknown>, answers: Answers, session: Session) => Answers;
+const requestRewrites = new WeakMap<RequestWrap, Rewrite>();
 
 /**
  * Each request on a session ("pty", "shell", "env", ...), before the lesson answers it: `wrap`
  * gets the request's name, its details and its answers, and returns the answers the lesson gets.
  */
-export function onRequest(session: Session, wrap: (name: string, info: Record<string, unknown>, answers: Answers) => Answers): void {
-  beforeListeners(session as unknown as EventEmitter, (event, args) => {
+export function onRequest(session: Session, wrap: RequestWrap): void {
+  beforeListeners(session as unknown as EventEmitter, sharedRewrite(requestRewrites, wrap, () => (event, args, emitter) => {
     if (typeof event !== "string" || !REQUESTS.has(event)) return args;
     const [accept, reject, info, ...rest] = args as [Answers["accept"], Answers["reject"], Record<string, unknown>];
-    const answers = wrap(event, info ?? {}, { accept, reject });
+    const answers = wrap(event, info ?? {}, { accept, reject }, emitter as unknown as Session);
     return [answers.accept, answers.reject, info, ...rest];
-  });
+  }));
 }
 
 /** The session requests ssh2 emits with (accept, reject, info). */
 const REQUESTS = new Set(["pty", "window-change", "x11", "env", "signal", "auth-agent", "shell", "exec", "sftp", "subsystem"]);
 
 /** The shell's channel, once the lesson has accepted the shell request, before it writes. */
-export function onShell(session: Session, watch: (channel: ServerChannel) => void): void {
-  onRequest(session, (name, _info, answers) => {
-    const accept = answers.accept as (() => ServerChannel | undefined) | undefined;
-    if (name !== "shell" || !accept) return answers;
-    return {
-      ...answers,
-      accept: () => {
-        const channel = accept();
-        if (channel) watch(channel);
-        return channel;
-      },
+export function onShell(session: Session, watch: (channel: ServerChannel, session: Session) => void): void {
+  let wrap = shellWraps.get(watch);
+  if (!wrap) {
+    wrap = (name, _info, answers, session) => {
+      const accept = answers.accept as (() => ServerChannel | undefined) | undefined;
+      if (name !== "shell" || !accept) return answers;
+      return {
+        ...answers,
+        accept: () => {
+          const channel = accept();
+          if (channel) watch(channel, session);
+          return channel;
+        },
+      };
     };
-  });
+    shellWraps.set(watch, wrap);
+  }
+  onRequest(session, wrap);
 }
+const shellWraps = new WeakMap<(channel: ServerChannel, session: Session) => void, RequestWrap>();
 
-/** What can be seen of a channel's traffic. */
+/** What can be seen of a channel's traffic (each with the channel, so one watch can serve all). */
 export interface ChannelWatch {
   /** A chunk of the client's data, as ssh2 hands it to the channel (before "data" listeners). */
-  received?(data: Uint8Array): void;
+  received?(data: Uint8Array, channel: ServerChannel): void;
   /** A write by the lesson, before the channel takes it: true skips it (the lesson's write returns true). */
-  skip?(data: string | Uint8Array): boolean;
+  skip?(data: string | Uint8Array, channel: ServerChannel): boolean;
   /** A write by the lesson, and whether the channel took it without going over its buffer. */
-  wrote?(data: string | Uint8Array, belowLimit: boolean): void;
+  wrote?(data: string | Uint8Array, belowLimit: boolean, channel: ServerChannel): void;
   /** exit-status (a number) or exit-signal (a name), before it is sent. */
-  exited?(statusOrSignal: number | string): void;
+  exited?(statusOrSignal: number | string, channel: ServerChannel): void;
 }
+
+type ChannelMethod = (this: ServerChannel, ...args: unknown[]) => unknown;
+/** Each watched channel's own push/write/exit (before ours replaced them) and its watches. */
+const watchedChannels = new WeakMap<ServerChannel, Partial<Record<"push" | "write" | "exit", ChannelMethod>> & { watches: ChannelWatch[] }>();
+
+/** The push, write and exit of every watched channel: one function each, shared. */
+const WATCHED: Record<"push" | "write" | "exit", ChannelMethod> = {
+  push(chunk, ...rest) {
+    const hooks = watchedChannels.get(this)!;
+    const { watches } = hooks; // the last added first, as if each wrapped the one before
+    if (chunk) for (let i = watches.length - 1; i >= 0; i--) watches[i].received?.(chunk as Uint8Array, this);
+    return hooks.push!.call(this, chunk, ...rest);
+  },
+  write(data, ...rest) {
+    const hooks = watchedChannels.get(this)!;
+    const text = typeof data === "string" || data instanceof Uint8Array;
+    if (text && hooks.watches.some((watch) => watch.skip?.(data, this))) return true;
+    const belowLimit = hooks.write!.call(this, data, ...rest) as boolean;
+    if (text) for (const watch of hooks.watches) watch.wrote?.(data, belowLimit, this);
+    return belowLimit;
+  },
+  exit(...args) {
+    const hooks = watchedChannels.get(this)!;
+    const { watches } = hooks;
+    for (let i = watches.length - 1; i >= 0; i--) watches[i].exited?.(args[0] as number | string, this);
+    return hooks.exit!.apply(this, args);
+  },
+};
+/** Whether `watch` needs the channel's `method` replaced. */
+const WATCHES: Record<"push" | "write" | "exit", (watch: ChannelWatch) => boolean> = {
+  push: (watch) => watch.received !== undefined,
+  write: (watch) => watch.wrote !== undefined || watch.skip !== undefined,
+  exit: (watch) => watch.exited !== undefined,
+};
 
 /** Watches a channel's data both ways and its exit status. */
 export function watchChannel(channel: ServerChannel, watch: ChannelWatch): void {
-  const raw = channel as unknown as Record<"push" | "write" | "exit", (...args: unknown[]) => unknown>;
-  if (watch.received) {
-    const push = raw.push;
-    raw.push = function (this: unknown, chunk: unknown, ...rest: unknown[]) {
-      if (chunk) watch.received!(chunk as Uint8Array);
-      return push.call(this, chunk, ...rest);
-    };
-  }
-  if (watch.wrote || watch.skip) {
-    const write = raw.write;
-    raw.write = function (this: unknown, data: unknown, ...rest: unknown[]) {
-      const text = typeof data === "string" || data instanceof Uint8Array;
-      if (text && watch.skip?.(data)) return true;
-      const belowLimit = write.call(this, data, ...rest) as boolean;
-      if (text) watch.wrote?.(data, belowLimit);
-      return belowLimit;
-    };
-  }
-  if (watch.exited) {
-    const exit = raw.exit;
-    raw.exit = function (this: unknown, ...args: unknown[]) {
-      watch.exited!(args[0] as number | string);
-      return exit.apply(this, args);
-    };
+  const raw = channel as unknown as Record<"push" | "write" | "exit", ChannelMethod>;
+  let hooks = watchedChannels.get(channel);
+  if (!hooks) watchedChannels.set(channel, (hooks = { watches: [] }));
+  hooks.watches.push(watch);
+  for (const method of ["push", "write", "exit"] as const) {
+    if (!WATCHES[method](watch) || hooks[method]) continue;
+    hooks[method] = raw[method];
+    raw[method] = WATCHED[method];
   }
 }
 
@@ -167,13 +207,31 @@ export function socketOf(client: Connection): Socket {
  * ssh2 sends one by itself for a step of the protocol it does not allow, and one (reason 11,
  * "by application") when our code ends the connection.
  */
-export function onDisconnectSent(client: Connection, watch: (reason: number | undefined) => void): void {
-  const protocol = (client as unknown as { _protocol: { disconnect(reason?: number): unknown } })._protocol;
-  const disconnect = protocol.disconnect;
-  protocol.disconnect = function (this: unknown, reason?: number) {
-    watch(reason);
-    return disconnect.call(this, reason);
-  };
+export function onDisconnectSent(client: Connection, watch: (reason: number | undefined, client: Connection) => void): void {
+  const protocol = (client as unknown as { _protocol: Disconnecting })._protocol;
+  let hooks = disconnecting.get(protocol);
+  if (!hooks) {
+    disconnecting.set(protocol, (hooks = { disconnect: protocol.disconnect, client, watches: [] }));
+    protocol.disconnect = disconnectWatched;
+  }
+  hooks.watches.push(watch);
+}
+
+interface Disconnecting {
+  disconnect(this: Disconnecting, reason?: number): unknown;
+}
+/** Each watched protocol's own disconnect, its connection, and the watches. */
+const disconnecting = new WeakMap<Disconnecting, {
+  disconnect: Disconnecting["disconnect"];
+  client: Connection;
+  watches: ((reason: number | undefined, client: Connection) => void)[];
+}>();
+
+/** The disconnect of every watched protocol: one function, shared. */
+function disconnectWatched(this: Disconnecting, reason?: number): unknown {
+  const { disconnect, client, watches } = disconnecting.get(this)!;
+  for (let i = watches.length - 1; i >= 0; i--) watches[i](reason, client); // the last added first
+  return disconnect.call(this, reason);
 }
 
 /** Sends small writes (a banner, an echo) at once: turns Nagle's algorithm off (~40 ms otherwise). */
@@ -181,41 +239,6 @@ export function noDelay(client: Connection): void {
   (client as unknown as { setNoDelay(noDelay: boolean): unknown }).setNoDelay(true);
 }
 
-/**
- * ssh2 keeps a host key's private half as PEM text (under a symbol named "Private key PEM")
- * and signs each handshake with that text, so Node parses the key again for every connection.
- * Node's sign() takes a parsed KeyObject just as well: this swaps the text for one, once.
- * Returns whether it could (false if ssh2 keeps the key some other way).
- */
-export function signWithKeyObject(key: ParsedKey): boolean {
-  const slot = Object.getOwnPropertySymbols(key).find((symbol) => symbol.description === "Private key PEM");
-  const holder = key as unknown as Record<symbol, unknown>;
-  if (!slot) return false;
-  if (typeof holder[slot] === "string") holder[slot] = createPrivateKey(holder[slot] as string);
-  return typeof holder[slot] === "object";
-}
-
-/**
- * ssh2 writes each SSH packet to the socket on its own, and with Nagle off each write is a
- * system call. Corking the socket until the end of the current tick sends a tick's packets
- * in one call.
- */
-export function coalesceWrites(socket: Socket): void {
-  const write = socket.write;
-  let corked = false;
-  const uncork = () => {
-    corked = false;
-    socket.uncork();
-  };
-  socket.write = function (this: Socket, ...args: unknown[]): boolean {
-    if (!corked) {
-      corked = true;
-      this.cork();
-      process.nextTick(uncork);
-    }
-    return (write as (...a: unknown[]) => boolean).apply(this, args);
-  } as typeof socket.write;
-}
 
 /** The part of ssh2's per-connection Protocol object that `--wire` reaches into (`client._protocol`). */
 interface ProtocolInternals {

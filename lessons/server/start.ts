@@ -23,7 +23,6 @@ import { Admission } from "./admission.ts";
 import { ALGORITHMS } from "./algorithms.ts";
 import { connectAddresses, isLoopback } from "./connect-addresses.ts";
 import { checkListenPermission, isPermissionError } from "./deno-permissions.ts";
-import { fastKeys, fastSocket } from "./fast.ts";
 import type { LessonModule, Middleware, Setup } from "./lesson.ts";
 import { listen } from "./listen.ts";
 import { loadProtocol } from "./load-protocol.ts";
@@ -47,8 +46,6 @@ export interface ServeOptions {
   trace?: TracePrint;
   /** With `--wire` or `--diagram`: where each SSH message of each connection goes. */
   wire?: WireSink;
-  /** `--fast`: the speed tricks of fast.ts. */
-  fast?: boolean;
   /** For lesson 7: the Protocol to serve instead of EchoProtocol. */
   makeProtocol?: () => Protocol;
   /** `--class-password`: a word any valid login name may log in with (see passwords.ts). */
@@ -76,7 +73,6 @@ export async function serveLesson(lesson: LessonModule, options: ServeOptions): 
   const limits = { ...DEFAULT_LOGIN_LIMITS, ...options.limits };
   if (!existsSync(keys)) throw new UserError(`${keys}: no such folder (it should hold ssh-passwords and the host key)`);
   const hostKeys = loadHostKeys(keys); // the same keys the lesson loads (keys.ts reads each once)
-  if (options.fast) fastKeys(hostKeys);
   const admission = new Admission(limits, log);
   const { classPassword } = options;
   const layers = tutorialLayers({
@@ -88,7 +84,7 @@ export async function serveLesson(lesson: LessonModule, options: ServeOptions): 
   const setup: Setup = { keys, passwordFile, algorithms: ALGORITHMS, wrap: wrapper(layers, log) };
   const server = lesson.makeServer(setup, options.makeProtocol);
   checkListenPermission(host, port);
-  const listener = await listen(server, admission, { host, port, prepare: options.fast ? fastSocket : undefined });
+  const listener = await listen(server, admission, { host, port });
   return { address: listener.address, hostKeys, admission, close: () => listener.close() };
 }
 
@@ -115,7 +111,6 @@ export async function runLesson(lesson: LessonModule, flags: ServeFlags): Promis
     keys,
     limits: flags.limits,
     ...watchers(flags, `Lesson ${article.number} (${article.slug})`), // --trace, --wire, --diagram
-    fast: flags.fast,
     makeProtocol: custom?.makeProtocol,
     classPassword: flags.classPassword,
   });
