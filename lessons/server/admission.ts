@@ -37,6 +37,7 @@ import type { Connection } from "ssh2";
 import type { Middleware } from "./lesson.ts";
 import type { LoginLimits } from "./login-limits.ts";
 import { endConnection } from "./connections.ts";
+import { DISCONNECT_REASONS } from "./ssh-messages.ts";
 import { onDisconnectSent, socketOf } from "./ssh2-hooks.ts";
 
 /** A connection that has sent nothing for this long goes first: from a slot when others wait, or from a full queue. */
@@ -46,8 +47,7 @@ export const STALL_MS = 10_000;
 /** How many connections may be not yet logged in, per handshake slot. */
 export const WAITING_PER_SLOT = 16;
 
-/** SSH_MSG_DISCONNECT reasons (RFC 4253 §11.1) that ssh2's server sends by itself. */
-const DISCONNECT_REASONS: Record<number, string> = { 2: "protocol error", 3: "key exchange failed", 7: "service not available" };
+/** SSH_MSG_DISCONNECT's "by application" (RFC 4253 §11.1): our own code ended it, after its log line. */
 const BY_APPLICATION = 11;
 
 type Stage = "waiting" | "handshake" | "prompt";

@@ -7,7 +7,7 @@
  * @example
  * ```ts
  * import { tutorialLayers, wrapper } from "./stack.ts";
- * const wrap = wrapper(tutorialLayers({ connections, limits }), console.error);
+ * const wrap = wrapper(tutorialLayers({ admission, limits }), console.error);
  * new ssh2.Server({ hostKeys }, wrap(lessonHandler));
  * ```
  * @module
@@ -23,7 +23,7 @@ import { traceEvents, type TracePrint } from "./trace.ts";
 import { wireMessages, type WireSink } from "./wire.ts";
 
 export interface Layers {
-  connections: Admission;
+  admission: Admission;
   limits: LoginLimits;
   /** With `--trace`: where each event is printed. */
   trace?: TracePrint;
@@ -36,10 +36,10 @@ export interface Layers {
 }
 
 /** The layers, outermost first. */
-export function tutorialLayers({ connections, limits, trace, wire, extra = [], classLogins = false }: Layers): Middleware[] {
+export function tutorialLayers({ admission, limits, trace, wire, extra = [], classLogins = false }: Layers): Middleware[] {
   return [
     endOnError(), //                          an error ends its own connection, with one log line
-    connections.layer(), //                   the queue, the slots, login clocks (admission.ts)
+    admission.layer(), //                     the queue, the slots, login clocks (admission.ts)
     ...(trace ? [traceEvents(trace)] : []), // --trace: every event, named as the articles name them
     ...(wire ? [wireMessages(wire)] : []), // --wire: every SSH message, named as the RFCs name them
     logLogins(), //                           the login name into the context, one log line per login

@@ -76,7 +76,7 @@ export async function serveLesson(lesson: LessonModule, options: ServeOptions): 
   const admission = new Admission(limits, log);
   const { classPassword } = options;
   const layers = tutorialLayers({
-    connections: admission, limits, trace: options.trace, wire: options.wire, extra: options.extra, classLogins: classPassword !== undefined,
+    admission, limits, trace: options.trace, wire: options.wire, extra: options.extra, classLogins: classPassword !== undefined,
   });
   const path = join(keys, "ssh-passwords");
   // The lessons read this with readPasswordFile: the class password rides along with the path.
