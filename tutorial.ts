@@ -24,7 +24,7 @@ import type { LessonModule } from "./lessons/server/lesson.ts";
 import { isPath, loadLesson } from "./lessons/server/load-lesson.ts";
 import { parseFlags, SERVER_FLAGS, UsageError } from "./lessons/server/options.ts";
 import { asProgram, runLesson } from "./lessons/server/start.ts";
-import { colourStdout } from "./lessons/server/trace.ts";
+import { colourStdout } from "./lessons/server/terminal-text.ts";
 
 const USAGE = `Usage: npx tsx tutorial.ts --lesson <name|number|file> [options]
        npx tsx tutorial.ts diff <lesson> <lesson>

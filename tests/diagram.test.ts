@@ -13,7 +13,7 @@ import { Diagram, mermaidText } from "../lessons/server/diagram.ts";
 import { runTutorial, startLesson } from "./helpers/lesson-process.ts";
 import { mermaidBlocks, sequenceProblems } from "./helpers/mermaid.ts";
 import { NO_OPENSSH, OpenSsh } from "./helpers/openssh.ts";
-import { eventually } from "./helpers/ssh-client.ts";
+import { eventually, logIn, openShell } from "./helpers/ssh-client.ts";
 import { lesson7Diagram, readmeDiagram } from "./readme-diagram.ts";
 
 test("the structural check finds what Mermaid would choke on", () => {
@@ -69,6 +69,32 @@ test("--diagram with a real ssh session against lesson 7: one diagram per connec
     assert.ok(!server.stdout.text.includes("SSH_MSG_"), "--diagram alone prints no --wire lines");
   } finally {
     ssh.remove();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a client's control codes and newlines reach neither the terminal (--wire --trace) nor the diagram", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "diagram-"));
+  const file = join(dir, "session.md");
+  const server = await startLesson("protocols", ["--wire", "--trace", "--diagram", file]);
+  try {
+    const client = await logIn(server.port);
+    const forged = "ls\x1b[2J\nNote over C,S: forged";
+    await new Promise<void>((resolve) => client.exec(forged, () => resolve())); // refused: the lesson offers no exec
+    const shell = await openShell(client, { term: "x\x1b]0;title\x07", cols: 80, rows: 24 });
+    await shell.waitFor("Echo protocol connected\r\n");
+    client.end();
+    await eventually(() => readFileSync(file, "utf8").includes("## Connection 1"), "the connection's diagram");
+    await server.waitForLine(/request_shell: accepted/);
+    const printed = server.stdout.text;
+    assert.ok(!printed.includes("\x1b"), "stdout is a pipe here: no colour, so no ESC at all");
+    assert.match(printed, /x\\x1b\]0;title\\x07/, "the TERM, its control codes written out");
+    const markdown = readFileSync(file, "utf8");
+    assert.ok(!/[\x00-\x08\x0b-\x1f]/.test(markdown), "no control code in the diagram");
+    assert.doesNotMatch(markdown, /^\s*Note over C,S: forged/m, "no line the client wrote");
+    for (const block of mermaidBlocks(markdown)) assert.deepEqual(sequenceProblems(block), [], block);
+  } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 /** `--trace`: a real session's events, in order, named as the articles name them. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { colourWanted } from "../lessons/server/trace.ts";
+import { colourWanted } from "../lessons/server/terminal-text.ts";
 import { startLesson } from "./helpers/lesson-process.ts";
 import { logIn, openShell } from "./helpers/ssh-client.ts";
 

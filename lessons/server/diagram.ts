@@ -14,6 +14,7 @@
  * @module
  */
 import { writeFileSync } from "node:fs";
+import { printable } from "./terminal-text.ts";
 import type { TracePrint } from "./trace.ts";
 import { UserError } from "./user-error.ts";
 import type { WireSink } from "./wire.ts";
@@ -26,7 +27,8 @@ interface Recorded {
 
 /** Mermaid ends a message's text at `;` and reads `#` as the start of an entity: write those as entities. */
 export function mermaidText(text: string): string {
-  return text.replace(/[#;<>]/g, (c) => ({ "#": "#35;", ";": "#59;", "<": "#lt;", ">": "#gt;" })[c]!);
+  // printable(): a newline or control code from the client could end a line and start another.
+  return printable(text).replace(/[#;<>]/g, (c) => ({ "#": "#35;", ";": "#59;", "<": "#lt;", ">": "#gt;" })[c]!);
 }
 
 /** The connection number in a tag: 3 for `#3` and `#3.0`. */

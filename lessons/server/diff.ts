@@ -11,6 +11,7 @@
  * ```
  * @module
  */
+import { painter } from "./terminal-text.ts";
 
 /** One line of a diff: kept (" "), removed ("-") or added ("+"). */
 export interface DiffLine {
@@ -77,7 +78,7 @@ export function codeChanges(before: string, after: string): number {
 
 /** A unified diff (3 lines of context), coloured with ANSI codes if `colour`. */
 export function unifiedDiff(oldName: string, before: string, newName: string, after: string, colour: boolean): string {
-  const paint = (code: number, text: string) => (colour ? `\x1b[${code}m${text}\x1b[0m` : text);
+  const paint = painter(colour);
   const lines = diffLines(before.split("\n"), after.split("\n"));
   const changed = lines.map((line, index) => (line.kind !== " " ? index : -1)).filter((index) => index >= 0);
   const out = [paint(1, `--- ${oldName}`), paint(1, `+++ ${newName}`)];

@@ -17,33 +17,20 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import process from "node:process";
 import type { Middleware } from "./lesson.ts";
 import { type Answers, onAuthentication, onRequest, onSession, onShell, watchChannel } from "./ssh2-hooks.ts";
+import { colourStdout, painter, printable } from "./terminal-text.ts";
 import { repr } from "../twisted/repr.ts";
 
 /** Prints one trace line: its tag, the event, and how it was answered (if it was). */
 export type TracePrint = (tag: string, event: string, outcome?: "accepted" | "refused") => void;
 
-/** Whether to colour output: only on a terminal, and never with NO_COLOR set. */
-export function colourWanted(isTerminal: boolean, noColor: string | undefined): boolean {
-  return isTerminal && (noColor === undefined || noColor === "");
-}
-
-/** Whether to colour stdout now (Deno knows NO_COLOR without asking for the environment). */
-export function colourStdout(): boolean {
-  const deno = (globalThis as { Deno?: { noColor: boolean } }).Deno;
-  const noColor = deno ? (deno.noColor ? "1" : undefined) : process.env.NO_COLOR;
-  return colourWanted(Boolean(process.stdout.isTTY), noColor);
-}
-
 /** A {@link TracePrint} writing to stdout, coloured as {@link colourStdout} says. */
 export function tracePrinter(write: (line: string) => void = (line) => console.log(line)): TracePrint {
-  const colour = colourStdout();
-  const paint = (code: number, text: string) => (colour ? `\x1b[${code}m${text}\x1b[0m` : text);
+  const paint = painter(colourStdout());
   return (tag, event, outcome) => {
     const answer = outcome ? `: ${paint(outcome === "accepted" ? 32 : 31, outcome)}` : "";
-    write(`${paint(2, tag.padEnd(6))} ${event}${answer}`);
+    write(`${paint(2, tag.padEnd(6))} ${printable(event)}${answer}`); // the client's words, never its control codes
   };
 }
 

@@ -18,6 +18,8 @@
  * ```
  * @module
  */
+import { Buffer } from "node:buffer";
+import { repr } from "../twisted/repr.ts";
 import type { Middleware } from "./lesson.ts";
 import {
   authSection,
@@ -31,7 +33,7 @@ import {
 import { type PayloadFields, type PtyField, readPayload } from "./ssh-payload.ts";
 import { type DebugMessage, readDebugLine } from "./ssh2-debug.ts";
 import { onClientPayload, onDebug, onSend, serverVersion } from "./ssh2-hooks.ts";
-import { colourStdout } from "./trace.ts";
+import { colourStdout, painter, printable } from "./terminal-text.ts";
 
 /** One message on the wire (or a version line, which precedes the messages). */
 export interface WireLine {
@@ -142,7 +144,8 @@ function channelOf(message: DebugMessage, channels: { opened: number; byClient: 
   return index === undefined ? "" : `.${index}`;
 }
 
-const quote = (text: string) => `'${text.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+/** A client's text (a TERM) as the trace shows it: Python's repr. */
+const quote = (text: string) => repr(Buffer.from(text));
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
 
 /** The summary and section of one message. */
@@ -234,10 +237,10 @@ const RFC_COLUMN = 78;
 
 /** A {@link WireSink} printing to stdout, one line per message, coloured only on a terminal. */
 export function wirePrinter(write: (line: string) => void = (line) => console.log(line)): WireSink {
-  const colour = colourStdout();
-  const paint = (code: string, text: string) => (colour ? `\x1b[${code}m${text}\x1b[0m` : text);
+  const paint = painter(colourStdout());
   return {
-    message({ tag, direction, name, number, summary, rfc, fields }) {
+    message({ tag, direction, name, number, rfc, fields, ...line }) {
+      const summary = printable(line.summary); // the client's words (a TERM, a command), never its control codes
       const arrow = direction === "in" ? "←" : "→";
       const head = number === undefined ? name : `${name} (${number})`;
       const plain = `${tag.padEnd(6)} ${arrow} ${head}${summary ? ` ${summary}` : ""}`;
@@ -246,7 +249,7 @@ export function wirePrinter(write: (line: string) => void = (line) => console.lo
       for (const line of fields ? ptyLines(fields) : []) write(`${paint("2", tag.padEnd(6))}       ${line}`);
     },
     note(tag, _connection, text) {
-      write(`${paint("2", tag.padEnd(6))}   ${paint("2", text)}`);
+      write(`${paint("2", tag.padEnd(6))}   ${paint("2", printable(text))}`);
     },
     closed() {},
   };
