@@ -21,16 +21,16 @@ Nobody gets in, as before. Then run it and connect: which methods does ssh try?`
       'Inside the "authentication" listener, before `attempt.reject([])`: context.log(`login attempt: ${attempt.method} by ${attempt.username}`);',
     ],
     untouched: "the server's log has no line ending with \"login attempt: none by",
-    async check(bench) {
-      const [someone] = bench.users;
-      const { client } = await tryLogIn(bench.port, someone);
+    async check(server) {
+      const [someone] = server.users;
+      const { client } = await tryLogIn(server.port, someone);
       if (client) {
         client.end();
         throw new Failure(`${someone.user} got in; in this lesson nobody may (keep attempt.reject([]))`);
       }
       for (const method of ["none", "password"]) {
         const line = `login attempt: ${method} by ${someone.user}`;
-        if (!bench.log.some((logged) => logged.endsWith(line))) {
+        if (!server.log.some((logged) => logged.endsWith(line))) {
           throw new Failure(`the server's log has no line ending with ${JSON.stringify(line)}: ` +
             "log each attempt with context.log(...) before refusing it");
         }
@@ -50,9 +50,9 @@ so that ssh ends with "Permission denied (password)." instead of "Permission den
       'attempt.reject(["password"]) (and no accept anywhere).',
     ],
     untouched: "after refusing the \"none\" attempt the server offered []",
-    async check(bench) {
-      const [someone] = bench.users;
-      const { client, offered } = await tryLogIn(bench.port, someone);
+    async check(server) {
+      const [someone] = server.users;
+      const { client, offered } = await tryLogIn(server.port, someone);
       if (client) {
         client.end();
         throw new Failure(`${someone.user} got in with the right password; in this lesson nobody may`);

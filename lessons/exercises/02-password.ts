@@ -3,7 +3,7 @@
  * @module
  */
 import { Failure, tryLogIn } from "./client.ts";
-import { randomWord } from "./bench.ts";
+import { randomWord } from "./exercise.ts";
 import type { Exercise } from "./exercise.ts";
 
 export const exercises: Exercise[] = [
@@ -20,21 +20,21 @@ and nobody who is not in keys/ssh-passwords.`,
       'if (attempt.method === "password" && (attempt.username === "bob" || passwords.check(attempt.username, attempt.password))) return attempt.accept();',
     ],
     untouched: "bob was refused with the password",
-    async check(bench) {
+    async check(server) {
       const password = randomWord();
-      const bob = await tryLogIn(bench.port, { user: "bob", password });
+      const bob = await tryLogIn(server.port, { user: "bob", password });
       if (!bob.client) throw new Failure(`bob was refused with the password ${JSON.stringify(password)}; he should get in with any`);
       bob.client.end();
-      const [someone] = bench.users;
-      const right = await tryLogIn(bench.port, someone);
+      const [someone] = server.users;
+      const right = await tryLogIn(server.port, someone);
       if (!right.client) throw new Failure(`${someone.user} was refused with their own password ${JSON.stringify(someone.password)}`);
       right.client.end();
-      const wrong = await tryLogIn(bench.port, { user: someone.user, password: randomWord() });
+      const wrong = await tryLogIn(server.port, { user: someone.user, password: randomWord() });
       if (wrong.client) {
         wrong.client.end();
         throw new Failure(`${someone.user} got in with a wrong password; only bob may`);
       }
-      const stranger = await tryLogIn(bench.port, { user: randomWord(), password: randomWord() });
+      const stranger = await tryLogIn(server.port, { user: randomWord(), password: randomWord() });
       if (stranger.client) {
         stranger.client.end();
         throw new Failure("a user who is not in the password file got in");
@@ -55,22 +55,22 @@ passwords lock nobody out, and other users are not affected.`,
       "In the listener: if (failures.get(user) ?? 0) >= 3, reject; else if the password is right, accept; else failures.set(user, (failures.get(user) ?? 0) + 1) and reject.",
     ],
     untouched: "got in with the right password after three wrong ones",
-    async check(bench) {
-      const [locked, other] = bench.users;
+    async check(server) {
+      const [locked, other] = server.users;
       for (let i = 1; i <= 3; i++) {
-        const wrong = await tryLogIn(bench.port, { user: locked.user, password: randomWord() });
+        const wrong = await tryLogIn(server.port, { user: locked.user, password: randomWord() });
         if (wrong.client) {
           wrong.client.end();
           throw new Failure(`${locked.user} got in with a wrong password`);
         }
       }
-      const after = await tryLogIn(bench.port, locked);
+      const after = await tryLogIn(server.port, locked);
       if (after.client) {
         after.client.end();
         throw new Failure(`${locked.user} got in with the right password after three wrong ones; they should be locked out`);
       }
-      for (let i = 1; i <= 2; i++) await tryLogIn(bench.port, { user: other.user, password: randomWord() });
-      const fine = await tryLogIn(bench.port, other);
+      for (let i = 1; i <= 2; i++) await tryLogIn(server.port, { user: other.user, password: randomWord() });
+      const fine = await tryLogIn(server.port, other);
       if (!fine.client) {
         throw new Failure(`${other.user} was refused with the right password after only two wrong ones ` +
           '(or because another user was locked out); count only refused passwords, not the "none" attempts');

@@ -20,9 +20,9 @@ for alice, and so on for every user.`,
       "client.on(\"session\", (accept) => simpleSession(accept(), context)); and in the shell: channel.write(`This session is very simple.  Goodbye, ${context.user}!\\r\\n`);",
     ],
     untouched: 'but the server sent "This session is very simple.  Goodbye!',
-    async check(bench) {
-      const [someone] = bench.users;
-      const shell = await startShell(bench, someone, { pty: false });
+    async check(server) {
+      const [someone] = server.users;
+      const shell = await startShell(server, someone, { pty: false });
       await shell.expect(`This session is very simple.  Goodbye, ${someone.user}!\r\n`, `${someone.user} logged in`);
       await shell.expectEnd({ exitStatus: 0 });
     },
@@ -41,12 +41,12 @@ which asks for none, still does).`,
       'session.on("pty", (accept) => accept?.());',
     ],
     untouched: "the server refused the pty request",
-    async check(bench) {
-      const [someone] = bench.users;
-      const withPty = await startShell(bench, someone, { pty: randomTerminal() });
+    async check(server) {
+      const [someone] = server.users;
+      const withPty = await startShell(server, someone, { pty: randomTerminal() });
       await withPty.expect("This session is very simple.  Goodbye!\r\n", "with a pty, as ssh -t asks");
       await withPty.expectEnd({ exitStatus: 0 });
-      const withoutPty = await startShell(bench, someone, { pty: false });
+      const withoutPty = await startShell(server, someone, { pty: false });
       await withoutPty.expect("This session is very simple.  Goodbye!\r\n", "without a pty, as ssh -T asks");
       await withoutPty.expectEnd({ exitStatus: 0 });
     },
@@ -57,7 +57,7 @@ which asks for none, still does).`,
     file: "3.3-exit-status.ts",
     title: "An exit-status that says something",
     task: `End the session with an exit-status equal to the number of letters in the login name
-(alice: 5), so that \`ssh\` exits with it (\`echo $?\` in bash, \`$LASTEXITCODE\` in PowerShell).
+(alice: 5), so that \`ssh\` exits with it (\`echo $?\` in bash and zsh, \`$LASTEXITCODE\` in PowerShell, \`echo %errorlevel%\` in cmd).
 Keep the goodbye line as it is.`,
     hints: [
       "`channel.exit(n)` sends exit-status n; `endSession` sends 0. The login name is `context.user` (see 3.1).",
@@ -65,9 +65,9 @@ Keep the goodbye line as it is.`,
       "function endSession(channel: ServerChannel, status: number) { channel.exit(status); channel.end(); } and call endSession(channel, context.user?.length ?? 0).",
     ],
     untouched: "the session ended with exit-status 0, expected",
-    async check(bench) {
-      const [someone] = bench.users;
-      const shell = await startShell(bench, someone, { pty: false });
+    async check(server) {
+      const [someone] = server.users;
+      const shell = await startShell(server, someone, { pty: false });
       await shell.expect("This session is very simple.  Goodbye!\r\n");
       await shell.expectEnd({ exitStatus: someone.user.length, why: `${someone.user} has ${someone.user.length} letters` });
     },

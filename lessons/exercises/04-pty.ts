@@ -5,8 +5,7 @@
  */
 import { Buffer } from "node:buffer";
 import { repr } from "../twisted/repr.ts";
-import { randomWord } from "./bench.ts";
-import { randomTerminal, startShell } from "./exercise.ts";
+import { randomTerminal, randomWord, startShell } from "./exercise.ts";
 import type { Exercise } from "./exercise.ts";
 
 /** Lesson 4's description of a terminal. */
@@ -20,7 +19,8 @@ export const exercises: Exercise[] = [
     lesson: "04-pty.ts",
     file: "4.1-lang.ts",
     title: "Report the client's LANG",
-    task: `OpenSSH sends your LANG before the shell (an "env" request). After the terminal's
+    task: `Debian's and macOS's ssh send your LANG before the shell (an "env" request); any ssh
+does with \`ssh -o SetEnv=LANG=de_DE.UTF-8 -p 2022 alice@localhost\`. After the terminal's
 description, add the line "Your LANG is 'de_DE.UTF-8'." (quoted as repr quotes it) when the
 client sent LANG, and nothing more when it did not.`,
     hints: [
@@ -29,14 +29,14 @@ client sent LANG, and nothing more when it did not.`,
       'let lang: string | undefined; session.on("env", (accept, _reject, info) => { if (info.key === "LANG") lang = info.val; accept?.(); }); then in the shell: if (lang !== undefined) channel.write(`Your LANG is ${repr(Buffer.from(lang))}.\\r\\n`);',
     ],
     untouched: "but the session ended without sending it",
-    async check(bench) {
+    async check(server) {
       const lang = `${randomWord()}_XY.UTF-8`;
       const terminal = randomTerminal();
-      const shell = await startShell(bench, bench.users[0], { pty: terminal, env: { LANG: lang } });
+      const shell = await startShell(server, server.users[0], { pty: terminal, env: { LANG: lang } });
       await shell.expect(described(terminal));
       await shell.expect(`Your LANG is '${lang}'.\r\n`, `the client sent LANG=${lang}`);
       await shell.expectEnd({ exitStatus: 0 });
-      const plain = await startShell(bench, bench.users[0], { pty: terminal });
+      const plain = await startShell(server, server.users[0], { pty: terminal });
       await plain.expect(described(terminal));
       await plain.expectEnd({ exitStatus: 0, why: "this client sent no LANG" });
     },
@@ -55,9 +55,9 @@ client sent LANG, and nothing more when it did not.`,
       'let channel: ServerChannel | undefined; session.on("window-change", (accept, _reject, info) => { accept?.(); channel?.write(`Your terminal is now ${info.cols} columns wide and ${info.rows} rows tall.\\r\\n`); }); in the shell: channel = accept(); ...describe...; channel.on("data", () => endSession(channel!));',
     ],
     untouched: "but the session ended without sending it",
-    async check(bench) {
+    async check(server) {
       const terminal = randomTerminal();
-      const shell = await startShell(bench, bench.users[0], { pty: terminal });
+      const shell = await startShell(server, server.users[0], { pty: terminal });
       await shell.expect(described(terminal));
       for (const size of [randomTerminal(), randomTerminal()]) {
         if (!shell.isClosed()) shell.channel.setWindow(size.rows, size.cols, 0, 0);

@@ -5,8 +5,7 @@
  */
 import { Buffer } from "node:buffer";
 import { repr } from "../twisted/repr.ts";
-import { randomWord } from "./bench.ts";
-import { randomTerminal, startShell } from "./exercise.ts";
+import { randomTerminal, randomWord, startShell } from "./exercise.ts";
 import type { Exercise } from "./exercise.ts";
 
 const echo = (text: string) => `echo: ${repr(Buffer.from(text))}\r\n`;
@@ -25,8 +24,8 @@ session as a shell does, with exit-status 0; echo everything else as before.`,
       'channel.on("data", (bytes: Buffer) => { if (bytes.includes(0x04)) return endSession(channel); channel.write(`echo: ${repr(bytes)}\\r\\n`); });',
     ],
     untouched: "expected the session to end (Ctrl-D was pressed), but the server sent",
-    async check(bench) {
-      const shell = await startShell(bench, bench.users[0], { pty: randomTerminal() });
+    async check(server) {
+      const shell = await startShell(server, server.users[0], { pty: randomTerminal() });
       const word = randomWord();
       shell.channel.write(word);
       await shell.expect(echo(word));
@@ -49,8 +48,8 @@ the end of one line and the start of the next.`,
       'let pending = ""; channel.on("data", (bytes: Buffer) => { pending += bytes.toString("latin1"); let end; while ((end = pending.indexOf("\\r")) >= 0) { channel.write(`echo: ${repr(Buffer.from(pending.slice(0, end), "latin1"))}\\r\\n`); pending = pending.slice(end + 1); } });',
     ],
     untouched: "(the whole line, after Enter), but the server sent",
-    async check(bench) {
-      const shell = await startShell(bench, bench.users[0], { pty: randomTerminal() });
+    async check(server) {
+      const shell = await startShell(server, server.users[0], { pty: randomTerminal() });
       const first = randomWord();
       const second = `${randomWord()}'s`;
       const cut = 1 + Math.floor(Math.random() * (first.length - 2));
@@ -75,8 +74,8 @@ nothing.`,
       'for (const char of bytes.toString("latin1")) { if (char === "\\r") { channel.write(`echo: ${repr(Buffer.from(line, "latin1"))}\\r\\n`); line = ""; } else if (char === "\\x7f") line = line.slice(0, -1); else line += char; }',
     ],
     untouched: "but the server sent",
-    async check(bench) {
-      const shell = await startShell(bench, bench.users[0], { pty: randomTerminal() });
+    async check(server) {
+      const shell = await startShell(server, server.users[0], { pty: randomTerminal() });
       const word = randomWord();
       const typo = randomWord().slice(0, 3);
       shell.channel.write(`${word}${typo}`);

@@ -5,8 +5,7 @@
  */
 import { Buffer } from "node:buffer";
 import { repr } from "../twisted/repr.ts";
-import { randomWord } from "./bench.ts";
-import { expectLogLine, expectOnce, startShell, threeEndings } from "./exercise.ts";
+import { expectLogLine, expectOnce, randomWord, startShell, threeEndings } from "./exercise.ts";
 import type { Exercise } from "./exercise.ts";
 
 /** A few lines of made-up words, each ending with "\n". */
@@ -28,8 +27,8 @@ bytes of input), still echoing each chunk as it comes.`,
       'let count = 0; channel.on("data", (bytes: Buffer) => { count += bytes.length; channel.write(...) }); ... channel.write(`eof received after ${count} bytes\\r\\n`);',
     ],
     untouched: 'but the server sent "eof received',
-    async check(bench) {
-      const shell = await startShell(bench, bench.users[0], { pty: false });
+    async check(server) {
+      const shell = await startShell(server, server.users[0], { pty: false });
       const input = randomLines(2).join("");
       shell.channel.write(input);
       await shell.expect(`echo: ${repr(Buffer.from(input))}\r\n`);
@@ -45,7 +44,8 @@ bytes of input), still echoing each chunk as it comes.`,
     title: "sort, over SSH",
     task: `Make the server \`sort\`: no echo while the input comes; on EOF, send every line of the
 input back sorted, each ending with "\\r\\n", then end the session with exit-status 0.
-  printf 'b\\na\\n' | ssh -T -p 2022 alice@localhost      prints a, then b
+  node -e "console.log('b\\na')" | ssh -T -p 2022 alice@localhost      prints a, then b
+(the same command in bash, zsh, PowerShell and cmd)
 (EOF is a half-close: the client has stopped writing, but it still reads your answer.)`,
     hints: [
       "Collect the input in the \"data\" listener instead of echoing it; answer in the EOF callback (onEof), which runs once all the input has been read.",
@@ -53,8 +53,8 @@ input back sorted, each ending with "\\r\\n", then end the session with exit-sta
       'let text = ""; channel.on("data", (bytes: Buffer) => (text += bytes.toString())); onEof(channel, session, () => { const lines = text.split("\\n"); if (lines.at(-1) === "") lines.pop(); for (const line of lines.sort()) channel.write(`${line}\\r\\n`); endSession(channel); });',
     ],
     untouched: "but the server sent \"echo:",
-    async check(bench) {
-      const shell = await startShell(bench, bench.users[0], { pty: false });
+    async check(server) {
+      const shell = await startShell(server, server.users[0], { pty: false });
       const lines = randomLines(4);
       const input = lines.join("");
       const cut = 3 + Math.floor(Math.random() * (input.length - 6));
@@ -81,19 +81,19 @@ the client closed the channel without EOF, or the connection dropped.`,
       'channel.on("close", () => context.log(`${context.user}\'s session closed after ${count} bytes`)); (one listener, on "close" only).',
     ],
     untouched: "the server's log has no line ending with",
-    async check(bench) {
+    async check(server) {
       const expected: string[] = [];
-      for (const { account, how, end } of threeEndings(bench)) {
-        const shell = await startShell(bench, account, { pty: false });
+      for (const { account, how, end } of threeEndings(server)) {
+        const shell = await startShell(server, account, { pty: false });
         const input = randomLines(1)[0];
         shell.channel.write(input);
         await shell.expect(`echo: ${repr(Buffer.from(input))}\r\n`);
         end(shell);
         const line = `${account.user}'s session closed after ${Buffer.byteLength(input)} bytes`;
-        await expectLogLine(bench, line, `log it once, when the channel closes (${how})`);
+        await expectLogLine(server, line, `log it once, when the channel closes (${how})`);
         expected.push(line);
       }
-      for (const once of expected) expectOnce(bench, once, 'log it in the channel\'s "close" listener only');
+      for (const once of expected) expectOnce(server, once, 'log it in the channel\'s "close" listener only');
     },
   },
 ];

@@ -3,8 +3,7 @@
  * connectionLost, which comes exactly once however a session ends.
  * @module
  */
-import { randomWord } from "./bench.ts";
-import { expectLogLine, expectOnce, randomTerminal, startShell, threeEndings } from "./exercise.ts";
+import { expectLogLine, expectOnce, randomTerminal, randomWord, startShell, threeEndings } from "./exercise.ts";
 import type { Exercise } from "./exercise.ts";
 
 export const exercises: Exercise[] = [
@@ -22,8 +21,8 @@ export const exercises: Exercise[] = [
       'override dataReceived(bytes: Buffer): void { if (bytes.includes("q")) return this.transport.loseConnection(); this.total += bytes.length; this.transport.write(`total: ${this.total} bytes\\r\\n`); }',
     ],
     untouched: 'but the server sent "echo:',
-    async check(bench) {
-      const shell = await startShell(bench, bench.users[0], { pty: randomTerminal() });
+    async check(server) {
+      const shell = await startShell(server, server.users[0], { pty: randomTerminal() });
       await shell.expect("Echo protocol connected\r\n", "the banner");
       let total = 0;
       for (const word of [randomWord(), randomWord()]) {
@@ -51,20 +50,20 @@ Keep the echo.`,
       "bytes = 0; in dataReceived: this.bytes += bytes.length; override connectionLost(): void { console.log(`${this.transport.getUser()} left after ${this.bytes} bytes`); }",
     ],
     untouched: "the server's log has no line ending with",
-    async check(bench) {
+    async check(server) {
       const expected: string[] = [];
-      for (const { account, how, end } of threeEndings(bench)) {
-        const shell = await startShell(bench, account, { pty: false });
+      for (const { account, how, end } of threeEndings(server)) {
+        const shell = await startShell(server, account, { pty: false });
         await shell.expect("Echo protocol connected\r\n", "the banner");
         const word = randomWord();
         shell.channel.write(word);
         await shell.expect(`echo: '${word}'\r\n`);
         end(shell);
         const line = `${account.user} left after ${word.length} bytes`;
-        await expectLogLine(bench, line, `print it in connectionLost (${how})`);
+        await expectLogLine(server, line, `print it in connectionLost (${how})`);
         expected.push(line);
       }
-      for (const once of expected) expectOnce(bench, once, "connectionLost runs once per session: print only there");
+      for (const once of expected) expectOnce(server, once, "connectionLost runs once per session: print only there");
     },
   },
 ];

@@ -31,7 +31,7 @@ export interface Account {
 }
 
 /** Bytes as the student would write them in a string: "Goodbye!\r\n". */
-export function show(bytes: string | Buffer): string {
+function show(bytes: string | Buffer): string {
   return JSON.stringify(typeof bytes === "string" ? bytes : bytes.toString("latin1"));
 }
 
@@ -39,7 +39,7 @@ export function show(bytes: string | Buffer): string {
 const LOGIN_MS = 15_000;
 
 /** Rejects with `message()` when `promise` takes longer than `ms`. */
-export function within<T>(promise: Promise<T>, ms: number, message: () => string): Promise<T> {
+function within<T>(promise: Promise<T>, ms: number, message: () => string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Failure(message())), ms);
@@ -47,7 +47,7 @@ export function within<T>(promise: Promise<T>, ms: number, message: () => string
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export interface LoginResult {
+interface LoginResult {
   client?: Client;
   /** The methods the server offered after each refusal. */
   offered: string[][];

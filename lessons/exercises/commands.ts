@@ -128,7 +128,7 @@ async function run(exercise: Exercise, flags: string[]): Promise<void> {
   const copy = needCopy(exercise);
   const { serve, help } = parseFlags(flags, { lessonFlags: false });
   if (help) return console.log(`Usage: ${TUTORIAL} run ${exercise.id} [options]\n\nServes ${shown(copy)}.\n\nOptions:\n${SERVER_FLAGS}`);
-  await runLesson(await loadLesson(shown(copy)), serve);
+  await runLesson(await loadLesson(shown(copy), { flag: `run ${exercise.id}` }), serve);
 }
 
 /** One verification, printed; true if it passed. */

@@ -17,7 +17,6 @@ import { exercises as eof } from "./06-eof.ts";
 import { exercises as protocols } from "./07-protocols.ts";
 import type { Exercise } from "./exercise.ts";
 
-export type { Exercise };
 
 export const exercises: readonly Exercise[] = [...introduction, ...password, ...channel, ...pty, ...input, ...eof, ...protocols];
 

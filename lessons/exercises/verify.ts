@@ -1,6 +1,6 @@
 /**
  * One verification of a student's file: type-check it, load it as a lesson, serve it on a
- * bench (bench.ts) and run the exercise's check with a real client. The result says where
+ * server (server.ts) and run the exercise's check with a real client. The result says where
  * it stopped and why, with the server's log lines of that run.
  *
  * @example
@@ -10,16 +10,14 @@
  * ```
  * @module
  */
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { LessonModule } from "../server/lesson.ts";
-import { LESSON_SHAPE } from "../server/load-lesson.ts";
-import { openBench } from "./bench.ts";
+import { loadLesson } from "../server/load-lesson.ts";
+import { serveForCheck } from "./check-server.ts";
 import type { Exercise } from "./exercise.ts";
 import { typeCheck } from "./typecheck.ts";
 
 /** How long a check waits in silence before it says so. */
-export const QUIET_MS = 2000;
+const QUIET_MS = 2000;
 
 export interface VerifyOptions {
   /** Skip the type-check (CI checks the shipped files with `npm run typecheck`). */
@@ -45,24 +43,21 @@ export async function verifyFile(exercise: Exercise, file: string, options: Veri
   }
   let lesson: LessonModule;
   try {
-    const url = pathToFileURL(resolve(file)).href + (options.version ? `?v=${options.version}` : "");
-    const module = await import(url);
-    if (typeof module.makeServer !== "function" || typeof module.article !== "object") throw new Error(LESSON_SHAPE);
-    lesson = module as LessonModule;
+    lesson = await loadLesson(file, { flag: `verify ${exercise.id}`, version: options.version });
   } catch (error) {
     return { passed: false, stage: "load", message: firstLine(error), log: [] };
   }
   let run;
   try {
-    run = await openBench(lesson, options.quietMs ?? QUIET_MS);
+    run = await serveForCheck(lesson, options.quietMs ?? QUIET_MS);
   } catch (error) {
     return { passed: false, stage: "load", message: `the server could not start: ${firstLine(error)}`, log: [] };
   }
   try {
-    await exercise.check(run.bench);
-    return { passed: true, log: run.bench.log };
+    await exercise.check(run.server);
+    return { passed: true, log: run.server.log };
   } catch (error) {
-    return { passed: false, stage: "check", message: (error as Error)?.message ?? String(error), log: run.bench.log };
+    return { passed: false, stage: "check", message: (error as Error)?.message ?? String(error), log: run.server.log };
   } finally {
     await run.close();
   }

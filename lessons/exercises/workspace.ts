@@ -17,9 +17,9 @@ import { fileURLToPath } from "node:url";
 import type { Exercise } from "./exercise.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-export const LESSONS = join(ROOT, "lessons");
+const LESSONS = join(ROOT, "lessons");
 /** exercises/ in the repository; the tests point it elsewhere (SSH60_EXERCISES), never at a student's work. */
-export const WORKSPACE = workspaceFolder();
+const WORKSPACE = workspaceFolder();
 const PROGRESS = join(WORKSPACE, "progress.json");
 
 function workspaceFolder(): string {

@@ -14,14 +14,19 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { UserError } from "./user-error.ts";
 
-/** The module's exports; every problem is a one-line {@link UserError}. */
-export async function importModule(flag: string, path: string): Promise<Record<string, unknown>> {
+/**
+ * The module's exports; every problem is a one-line {@link UserError} that starts with `flag`
+ * (what the person typed). A new `version` loads the file afresh (`verify --watch`, after a save).
+ */
+export async function importModule(flag: string, path: string, version?: number): Promise<Record<string, unknown>> {
   const file = resolve(path);
   if (!existsSync(file)) throw new UserError(`${flag} ${path}: no such file`);
   try {
-    return await import(pathToFileURL(file).href);
+    return await import(pathToFileURL(file).href + (version ? `?v=${version}` : ""));
   } catch (error) {
-    const message = String((error as Error)?.message ?? error).split("\n").find((line) => line.trim()) ?? "";
+    // esbuild (tsx) says "Transform failed with 1 error:" first; the line after it has the place and the reason.
+    const lines = String((error as Error)?.message ?? error).split("\n").filter((line) => line.trim());
+    const message = lines.find((line) => line.includes(": ERROR: ")) ?? lines[0] ?? "";
     throw new UserError(`${flag} ${path}: cannot be loaded: ${message.trim()}`);
   }
 }

@@ -23,12 +23,15 @@ export function isPath(name: string): boolean {
   return /[\\/]/.test(name) || /\.[cm]?[jt]s$/.test(name);
 }
 
-/** Imports `path` and checks its shape; every problem is a one-line {@link UserError}. */
-export async function loadLesson(path: string): Promise<LessonModule> {
-  const module = await importModule("--lesson", path);
+/**
+ * Imports `path` and checks its shape; every problem is a one-line {@link UserError} naming
+ * `flag`, the command that was typed (`--lesson`, `run 3.1`, `verify 3.1`).
+ */
+export async function loadLesson(path: string, { flag = "--lesson", version }: { flag?: string; version?: number } = {}): Promise<LessonModule> {
+  const module = await importModule(flag, path, version);
   const article = module.article as Partial<LessonModule["article"]> | undefined;
   const shaped = typeof module.makeServer === "function" && typeof article === "object" && article !== null &&
     typeof article.number === "number" && typeof article.slug === "string" && typeof article.title === "string";
-  if (!shaped) throw new UserError(`--lesson ${path}: not lesson-shaped; ${LESSON_SHAPE}`);
+  if (!shaped) throw new UserError(`${flag} ${path}: not lesson-shaped; ${LESSON_SHAPE}`);
   return module as unknown as LessonModule;
 }

@@ -1,5 +1,5 @@
 /**
- * The bench an exercise's checks run on: the student's lesson file served by the tutorial's
+ * The server an exercise's checks run against: the student's lesson file served by the tutorial's
  * own machinery (`serveLesson`, as `--lesson <file>` serves it) on a free loopback port, with
  * a password file of freshly made-up users (so no check can be passed by hard-coding a
  * name), and every log line of the run kept: the tutorial's, `context.log`'s, and what the
@@ -7,14 +7,13 @@
  *
  * @example
  * ```ts
- * const run = await openBench(lesson);
- * try { await exercise.check(run.bench); } finally { await run.close(); }
- * console.log(run.bench.log.join("\n"));
+ * const run = await serveForCheck(lesson, 2000);
+ * try { await exercise.check(run.server); } finally { await run.close(); }
+ * console.log(run.server.log.join("\n"));
  * ```
  * @module
  */
-import { randomInt } from "node:crypto";
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import process from "node:process";
@@ -24,9 +23,10 @@ import type { LessonModule } from "../server/lesson.ts";
 import { DEFAULT_KEYS } from "../server/options.ts";
 import { serveLesson } from "../server/start.ts";
 import type { Account } from "./client.ts";
+import { randomWord } from "./exercise.ts";
 
 /** What a check gets: where the server is, who may log in, and its log so far. */
-export interface Bench {
+export interface CheckServer {
   port: number;
   /** The server's log lines so far (stderr and stdout of the run). */
   log: string[];
@@ -34,26 +34,17 @@ export interface Bench {
   quietMs: number;
   /** Two users of this run's password file, with made-up names and passwords. */
   users: [Account, Account];
-  /** The article's demo users, also in the password file. */
+  /** The article's demo user alice, also in the password file. */
   alice: Account;
-  bob: Account;
 }
 
-/** A made-up word: a few syllables and two digits ("moralti42"). */
-export function randomWord(): string {
-  const syllables = ["ka", "mo", "ri", "ta", "lu", "ne", "so", "vi", "de", "pa", "xo", "ze"];
-  let word = "";
-  for (let i = 0, n = 2 + randomInt(3); i < n; i++) word += syllables[randomInt(syllables.length)];
-  return word + String(randomInt(10, 100));
-}
-
-export interface OpenBench {
-  bench: Bench;
+interface RunningCheck {
+  server: CheckServer;
   close(): Promise<void>;
 }
 
 /** Serves `lesson` for one run of checks. Console output is captured until `close()`. */
-export async function openBench(lesson: LessonModule, quietMs: number): Promise<OpenBench> {
+export async function serveForCheck(lesson: LessonModule, quietMs: number): Promise<RunningCheck> {
   const first = randomWord();
   let second = randomWord();
   while (second === first) second = randomWord();
@@ -62,18 +53,18 @@ export async function openBench(lesson: LessonModule, quietMs: number): Promise<
     { user: second, password: randomWord() },
   ];
   const alice = { user: "alice", password: "goodpassword" };
-  const bob = { user: "bob", password: "badpassword" };
   const keys = mkdtempSync(join(tmpdir(), "exercise-keys-"));
   for (const key of loadHostKeys(DEFAULT_KEYS)) copyFileSync(key.file, join(keys, basename(key.file)));
-  const lines = [alice, bob, { user: "jpcalderone", password: "supersecretpassword" }, ...users];
-  writeFileSync(join(keys, "ssh-passwords"), lines.map(({ user, password }) => `${user}:${password}\n`).join(""));
+  // The article's demo users (keys/ssh-passwords, alice among them), then this run's two.
+  const demo = readFileSync(join(DEFAULT_KEYS, "ssh-passwords"), "utf8").replace(/\n?$/, "\n");
+  writeFileSync(join(keys, "ssh-passwords"), demo + users.map(({ user, password }) => `${user}:${password}\n`).join(""));
 
   const log: string[] = [];
   const restore = captureOutput(log);
   try {
     const server = await serveLesson(lesson, { host: "127.0.0.1", port: 0, keys, limits: { passwordDelayMs: 0 }, log: (line) => log.push(line) });
     return {
-      bench: { port: server.address.port, log, quietMs, users, alice, bob },
+      server: { port: server.address.port, log, quietMs, users, alice },
       close: async () => {
         try {
           await server.close();
