@@ -91,6 +91,7 @@ test("a client's control codes and newlines reach neither the terminal (--wire -
     assert.ok(!printed.includes("\x1b"), "stdout is a pipe here: no colour, so no ESC at all");
     assert.match(printed, /x\\x1b\]0;title\\x07/, "the TERM, its control codes written out");
     const markdown = readFileSync(file, "utf8");
+    // deno-lint-ignore no-control-regex -- looking for control characters is the point
     assert.ok(!/[\x00-\x08\x0b-\x1f]/.test(markdown), "no control code in the diagram");
     assert.doesNotMatch(markdown, /^\s*Note over C,S: forged/m, "no line the client wrote");
     for (const block of mermaidBlocks(markdown)) assert.deepEqual(sequenceProblems(block), [], block);

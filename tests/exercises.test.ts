@@ -6,15 +6,14 @@
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { execFile, spawn } from "node:child_process";
 import process from "node:process";
 import { after, test } from "node:test";
 import { exercises, findExercise } from "../lessons/exercises/index.ts";
 import { typeCheck } from "../lessons/exercises/typecheck.ts";
 import { verifyFile } from "../lessons/exercises/verify.ts";
 import { lessonCopyText } from "../lessons/exercises/workspace.ts";
-import { ROOT, runTutorial, TIMEOUT_MS, UNDER_DENO } from "./helpers/lesson-process.ts";
-import { eventually, logIn, openShell } from "./helpers/ssh-client.ts";
+import { ROOT, runProgram, runTutorial, startProgram, TIMEOUT_MS, UNDER_DENO } from "./helpers/lesson-process.ts";
+import { logIn, openShell } from "./helpers/ssh-client.ts";
 
 /** Generous: a pass never waits this long, and a check that fails on silence says so after it. */
 const QUIET_MS = 5000;
@@ -92,15 +91,9 @@ test("each lesson's footer names its exercises and the command", () => {
   }
 });
 
-/** Runs tutorial.ts under Node with its exercises/ folder in `workspace`. */
-function student(workspace: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, ["--import", "tsx", "tutorial.ts", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, SSH60_EXERCISES: workspace, NO_COLOR: "1" },
-      timeout: 3 * TIMEOUT_MS,
-    }, (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }));
-  });
+/** Runs tutorial.ts with its exercises/ folder in `workspace`. */
+function student(workspace: string, args: string[]) {
+  return runProgram("tutorial.ts", args, { env: { SSH60_EXERCISES: workspace, NO_COLOR: "1" }, limitMs: 3 * TIMEOUT_MS });
 }
 
 test("a student's round: exercise, a typical mistake, verify, hint, the fix, ✓ in the list", {
@@ -146,27 +139,16 @@ test("a student's round: exercise, a typical mistake, verify, hint, the fix, ✓
   assert.ok(listed.stdout.includes("\n    3.1  Say goodbye by name\n"), listed.stdout);
 
   // run: the copy served as --lesson serves a file, for the real client.
-  const server = spawn(process.execPath, ["--import", "tsx", "tutorial.ts", "run", "3.3", "--port", "0", "--password-delay", "0"], {
-    cwd: ROOT,
-    env: { ...process.env, SSH60_EXERCISES: workspace },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const server = await startProgram("tutorial.ts", ["run", "3.3"], { SSH60_EXERCISES: workspace });
   try {
-    let banner = "";
-    server.stdout!.setEncoding("utf8").on("data", (chunk: string) => (banner += chunk));
-    await eventually(() => /Listening on 127\.0\.0\.1:\d+\n/.test(banner), "the run banner");
-    assert.match(banner, /^Lesson 3: channel$/m);
-    const client = await logIn(Number(/Listening on 127\.0\.0\.1:(\d+)/.exec(banner)![1]));
+    assert.match(server.stdout.text, /^Lesson 3: channel$/m);
+    const client = await logIn(server.port);
     const shell = await openShell(client);
     assert.deepEqual(await shell.closed(), { exitCode: 5 }); // "alice" has five letters
     assert.equal(shell.received().toString(), "This session is very simple.  Goodbye!\r\n");
     client.end();
   } finally {
-    const closed = new Promise((done) => server.once("close", done));
-    server.kill("SIGTERM");
-    const timer = setTimeout(() => server.kill("SIGKILL"), TIMEOUT_MS);
-    await closed;
-    clearTimeout(timer);
+    await server.stop();
   }
 
   const missing = await student(workspace, ["run", "5.1"]);

@@ -32,5 +32,6 @@ export function painter(colour: boolean): (code: number | string, text: string) 
 
 /** `text` with every control character (C0, DEL, C1) written as `\xNN`, so a terminal shows it rather than obeys it. */
 export function printable(text: string): string {
+  // deno-lint-ignore no-control-regex -- matching control characters is the point
   return text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }

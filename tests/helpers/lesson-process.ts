@@ -129,9 +129,16 @@ export function bothWays(number: number, slug: string): LessonStarter[] {
   ];
 }
 
-async function startProgram(program: string, programArgs: string[]): Promise<LessonProcess> {
-  const [executable, args] = command(program, ["--port", "0", "--password-delay", "0", ...programArgs]);
-  const child = spawn(executable, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+/**
+ * Starts `program` on a free port, with refused passwords answered at once unless
+ * `programArgs` say otherwise (a command such as `run 3.3` stays first), and waits until it
+ * listens. `env` adds to the environment.
+ */
+export async function startProgram(program: string, programArgs: string[], env: Record<string, string> = {}): Promise<LessonProcess> {
+  const firstFlag = programArgs.findIndex((arg) => arg.startsWith("-"));
+  const [lead, flags] = firstFlag < 0 ? [programArgs, []] : [programArgs.slice(0, firstFlag), programArgs.slice(firstFlag)];
+  const [executable, args] = command(program, [...lead, "--port", "0", "--password-delay", "0", ...flags]);
+  const child = spawn(executable, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const stdout = new Lines();
   const stderr = new Lines();
   child.stdout!.setEncoding("utf8").on("data", (chunk: string) => stdout.add(chunk));
@@ -161,14 +168,21 @@ export function runTutorial(args: string[]): Promise<{ code: number | null; stdo
   return runProgram("tutorial.ts", args);
 }
 
-/** Runs `program` (tutorial.ts or a lesson file) with `args` to completion (bounded). */
-export async function runProgram(program: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/**
+ * Runs `program` (tutorial.ts or a lesson file) with `args` to completion, within `limitMs`;
+ * `env` adds to the environment.
+ */
+export async function runProgram(
+  program: string,
+  args: string[],
+  { env = {}, limitMs = TIMEOUT_MS }: { env?: Record<string, string>; limitMs?: number } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const [executable, commandArgs] = command(program, args);
-  const child = spawn(executable, commandArgs, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(executable, commandArgs, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
   child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-  const code = await exited(child, TIMEOUT_MS);
+  const code = await exited(child, limitMs);
   return { code, stdout, stderr };
 }
