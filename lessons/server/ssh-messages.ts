@@ -12,7 +12,7 @@
  * @module
  */
 
-export interface MessageKind {
+interface MessageKind {
   number: number;
   /** Where the message is defined, e.g. "RFC 4254 §5.1". */
   rfc: string;

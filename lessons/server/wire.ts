@@ -220,13 +220,13 @@ function describe(message: DebugMessage, name: MessageName, payload: PayloadFiel
 }
 
 /** Hex bytes, the first `most` of them, then "…" if there are more. */
-export function hex(bytes: Uint8Array, most = 16): string {
+function hex(bytes: Uint8Array, most = 16): string {
   const shown = [...bytes.subarray(0, most)].map((byte) => byte.toString(16).padStart(2, "0")).join(" ");
   return bytes.length > most ? `${shown} …` : shown;
 }
 
 /** The lines under a pty-req: each field's type, name, value and bytes, in the order sent. */
-export function ptyLines(fields: PtyField[]): string[] {
+function ptyLines(fields: PtyField[]): string[] {
   return fields.map(({ type, label, value, bytes }) => {
     const shown = label === "TERM" ? quote(String(value)) : label.endsWith("modes") ? `${value} bytes` : String(value);
     return `${type.padEnd(6)} ${label.padEnd(27)} ${shown.padEnd(16)} ${hex(bytes, label.endsWith("modes") ? 8 : 24)}`;
